@@ -1,0 +1,77 @@
+"""The one way to write the audit log."""
+
+import datetime
+import decimal
+import uuid
+
+from django.db import models
+
+from .models import AuditEvent
+
+
+def _jsonable(value):
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(item) for item in value]
+    if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
+        return value.name or ""
+    return value
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict:
+    """The concrete field values of a row, JSON-ready, for before/after records."""
+    names = fields or [f.attname for f in instance._meta.concrete_fields]
+    return {name: _jsonable(getattr(instance, name)) for name in names}
+
+
+def diff(before: dict, after: dict) -> tuple[dict, dict]:
+    """Only the fields that changed, as a (before, after) pair."""
+    changed = [key for key in after if before.get(key) != after.get(key)]
+    return {k: before.get(k) for k in changed}, {k: after.get(k) for k in changed}
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+    request=None,
+) -> AuditEvent:
+    """Append one event. Call it inside the transaction of the change it records."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_repr=user.get_username() if user else "",
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=str(obj)[:255] if obj is not None else "",
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        reason=reason,
+        ip_address=client_ip(request),
+    )
+
+
+def history_for(obj: models.Model):
+    return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related(
+        "actor"
+    )

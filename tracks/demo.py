@@ -1,0 +1,294 @@
+"""The demo data set: realistic, deterministic, made through the services wherever one exists."""
+
+import datetime
+import random
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import roles
+from accounts.services import account_create
+from zones.models import Province, Zone
+
+from .models import (
+    Assignment,
+    AssignmentStatus,
+    Criterion,
+    CultivationModel,
+    Cycle,
+    CycleStatus,
+    Field,
+    Nomination,
+    Origin,
+    ReviewerProfile,
+    Score,
+    Track,
+    TrackAlias,
+)
+from .services import lists as list_services
+from .services import ranking
+from .services.nominations import nomination_create, nomination_transition, nomination_update
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DEMO_PASSWORD = "Demo-Passw0rd!"  # noqa: S105 - printed for the demo; seeding is refused in production
+
+FIELDS = [
+    ("ai", "人工智能", "Artificial intelligence", ["人形机器人", "具身智能", "智能网联汽车", "AI大模型应用", "智能传感器"]),
+    ("bio", "生物制造", "Bio-manufacturing", ["合成生物", "细胞与基因治疗", "生物基材料", "高端医疗器械"]),
+    ("energy", "新能源", "New energy", ["新型储能", "氢能", "钠离子电池", "光伏钙钛矿"]),
+    ("materials", "新材料", "Advanced materials", ["智能织物", "氢冶金", "碳纤维复合材料", "第三代半导体"]),
+    ("equipment", "高端装备", "High-end equipment", ["低空经济", "商业航天", "工业母机", "海洋装备"]),
+    ("digital", "数字经济", "Digital economy", ["算力网络", "工业互联网", "数据要素", "集成电路设计"]),
+    ("future", "未来产业", "Future industries", ["量子信息", "脑机接口", "6G通信", "元宇宙"]),
+]
+ALIASES = {
+    "人形机器人": ["仿人机器人", "具身智能机器人"],
+    "新型储能": ["储能", "电化学储能"],
+    "合成生物": ["合成生物学"],
+    "量子信息": ["量子科技"],
+    "氢冶金": ["氢能冶金"],
+    "低空经济": ["低空飞行器"],
+}
+CRITERIA = [
+    ("strategic", "战略性", Decimal("30"), "优（90–100）：契合国家战略，填补关键空白\n良（75–89）：契合区域战略\n中（60–74）：一般性布局\n差（0–59）：战略关联弱"),
+    ("leading", "领先性", Decimal("25"), "优（90–100）：技术国际领先\n良（75–89）：国内领先\n中（60–74）：国内先进\n差（0–59）：跟随"),
+    ("growth", "成长性", Decimal("25"), "优（90–100）：营收和企业数高速增长\n良（75–89）：稳定增长\n中（60–74）：增长放缓\n差（0–59）：负增长"),
+    ("driving", "带动性", Decimal("20"), "优（90–100）：辐射带动全国\n良（75–89）：带动区域\n中（60–74）：带动园区\n差（0–59）：带动有限"),
+]
+PROVINCES_2025 = ["110000", "310000", "320000", "330000", "340000", "370000", "420000", "430000", "440000",
+                  "500000", "510000", "610000", "350000", "410000", "210000", "120000"]
+PROVINCES_2026 = ["440000", "320000", "330000", "510000", "420000", "370000", "340000", "610000"]
+SUMMARIES = [
+    "依托龙头企业和重点实验室，形成从研发到中试再到规模化生产的完整链条。",
+    "以应用场景开放为牵引，集聚一批高成长企业，产业规模连续三年快速增长。",
+    "由传统优势产业升级衍生，骨干企业牵头组建创新联合体，关键技术实现突破。",
+    "前瞻布局未来产业，科学家与企业家联合创业，孵化转化体系较为完善。",
+]
+ORGANISATIONS = ["中国科学院", "清华大学", "国家发展改革委宏观经济研究院", "中国工程院战略咨询中心",
+                 "上海交通大学", "浙江大学", "华中科技大学", "中国信息通信研究院", "国家制造强国建设战略咨询委员会"]
+REVIEWER_PROVINCES = ["110000", "310000", "320000", "330000", "420000", "440000", "510000", "610000", "120000", "230000"]
+
+
+def at(year, month, day, hour=9):
+    return datetime.datetime(year, month, day, hour, tzinfo=SHANGHAI)
+
+
+class DemoAccounts:
+    def __init__(self):
+        self.printed: list[tuple[str, str]] = []
+
+    def make(self, username, role, label, **kwargs):
+        user = account_create(username=username, password=DEMO_PASSWORD, role=role, **kwargs)
+        self.printed.append((username, label))
+        return user
+
+
+def seed_demo() -> list[tuple[str, str]]:
+    """Fill an empty registry with the demo set; returns (username, description) of the demo accounts."""
+    rng = random.Random(2025)
+    accounts = DemoAccounts()
+    with transaction.atomic():
+        tracks = _catalogue()
+        staff = accounts.make("staff", roles.STAFF, "业务管理员（火炬中心）", display_name="王敏")
+        officials = {
+            code: accounts.make(
+                f"official_{code}", roles.OFFICIAL, f"省级主管部门 · {Province.objects.get(code=code).name}",
+                province=Province.objects.get(code=code),
+            )
+            for code in sorted(set(PROVINCES_2025) | set(PROVINCES_2026))
+        }
+        zone_user = accounts.make("zone_440000_02", roles.ZONE_PREPARER, "高新区管委会 · 深圳市高新技术产业园区",
+                                  zone=Zone.objects.get(key="440000-02"))
+        reviewers = _reviewers(accounts, rng)
+        cycle_2025 = _cycle(2025, at(2025, 3, 1), at(2025, 4, 30, 18), CycleStatus.NOMINATION)
+        _nominations_2025(cycle_2025, tracks, officials, staff, reviewers, rng)
+        _publish_2025(cycle_2025, staff)
+        closes_2026 = max(at(2026, 12, 31, 18), timezone.now() + datetime.timedelta(days=30))
+        cycle_2026 = _cycle(2026, at(2026, 10, 15), closes_2026, CycleStatus.NOMINATION)
+        _nominations_2026(cycle_2026, tracks, officials, zone_user, staff, rng)
+    return accounts.printed
+
+
+def _catalogue() -> list[Track]:
+    tracks = []
+    for order, (code, name, name_en, track_names) in enumerate(FIELDS, start=1):
+        field = Field.objects.create(code=code, name=name, name_en=name_en, order=order)
+        for track_name in track_names:
+            track = Track.objects.create(field=field, name=track_name)
+            for alias in ALIASES.get(track_name, []):
+                TrackAlias.objects.create(track=track, name=alias)
+            tracks.append(track)
+    return tracks
+
+
+def _reviewers(accounts: DemoAccounts, rng: random.Random) -> list[ReviewerProfile]:
+    fields = list(Field.objects.all())
+    profiles = []
+    for index in range(1, 31):
+        code = REVIEWER_PROVINCES[index % len(REVIEWER_PROVINCES)]
+        user = accounts.make(f"reviewer{index:02d}", roles.REVIEWER, f"评审专家 · {Province.objects.get(code=code).name}") \
+            if index <= 3 else account_create(username=f"reviewer{index:02d}", password=DEMO_PASSWORD, role=roles.REVIEWER)
+        profile = ReviewerProfile.objects.create(
+            user=user,
+            name=f"专家{index:02d}",
+            title=rng.choice(["研究员", "教授", "正高级工程师"]),
+            organisation=ORGANISATIONS[index % len(ORGANISATIONS)],
+            province=Province.objects.get(code=code),
+        )
+        profile.fields.set(fields)
+        profiles.append(profile)
+    return profiles
+
+
+def _cycle(year, opens, closes, status) -> Cycle:
+    cycle = Cycle.objects.create(
+        year=year,
+        title=f"{year}年度国家高新区新赛道培育",
+        status=status,
+        nomination_opens_at=opens,
+        nomination_closes_at=closes,
+        default_quota=6,
+        notice_days=7,
+        reviewers_per_nomination=5,
+    )
+    for order, (code, name, weight, rubric) in enumerate(CRITERIA):
+        Criterion.objects.create(cycle=cycle, code=code, name=name, weight=weight, max_score=Decimal("100"),
+                                 rubric=rubric, order=order)
+    return cycle
+
+
+def _indicators(rng: random.Random) -> dict:
+    enterprises = rng.randint(40, 600)
+    return {
+        "enterprise_count": enterprises,
+        "high_tech_enterprise_count": enterprises * rng.randint(30, 70) // 100,
+        "specialized_enterprise_count": enterprises * rng.randint(5, 20) // 100,
+        "gazelle_count": rng.randint(0, 30),
+        "unicorn_count": rng.randint(0, 3),
+        "revenue": Decimal(rng.randint(2000, 90000)) / 100,
+        "revenue_growth": Decimal(rng.randint(-800, 4500)) / 100,
+        "rd_spending": Decimal(rng.randint(100, 6000)) / 100,
+        "invention_patents": rng.randint(20, 3000),
+        "research_platforms": rng.randint(1, 60),
+        "financing": Decimal(rng.randint(0, 8000)) / 100,
+        "application_scenarios": rng.randint(0, 80),
+        "incubators": rng.randint(1, 25),
+        "pilot_platforms": rng.randint(0, 12),
+    }
+
+
+def _content(rng: random.Random) -> dict:
+    return {
+        "origin": rng.choice(Origin.values),
+        "cultivation_model": rng.choice(CultivationModel.values),
+        "public_summary": rng.choice(SUMMARIES),
+        "narrative": "一、基本情况\n二、发展基础与优势\n三、培育路径与模式\n四、下一步举措",
+        **_indicators(rng),
+    }
+
+
+def _pairs(provinces, tracks, per_province, rng):
+    """(zone, track) pairs, distinct, a few per province."""
+    for code in provinces:
+        zones = list(Zone.objects.filter(province__code=code).order_by("key"))
+        seen = set()
+        for _ in range(per_province):
+            pair = (rng.choice(zones), rng.choice(tracks))
+            if pair not in seen:
+                seen.add(pair)
+                yield pair
+
+
+def _nominations_2025(cycle, tracks, officials, staff, reviewers, rng):
+    # Concentrate on six tracks so the published track list has a real field of competitors.
+    focus = [t for t in tracks if t.name in {"人形机器人", "新型储能", "合成生物", "量子信息", "氢冶金", "智能织物"}]
+    accepted = []
+    for zone, track in _pairs(PROVINCES_2025, focus + tracks[:6], 5, rng):
+        official = officials[zone.province.code]
+        nomination = nomination_create(actor=official, cycle=cycle, zone=zone, track=track, data=_content(rng))
+        roll = rng.random()
+        if roll < 0.05:
+            nomination_transition(actor=official, nomination=nomination, action="withdraw", reason="调整推荐方向")
+            continue
+        nomination_transition(actor=official, nomination=nomination, action="submit")
+        if roll < 0.12:
+            nomination_transition(actor=staff, nomination=nomination, action="reject", reason="不属于新赛道范畴")
+            continue
+        if roll < 0.22:
+            nomination_transition(actor=staff, nomination=nomination, action="return", reason="补充近三年营业收入证明")
+            nomination_update(actor=official, nomination=nomination, data={"narrative": nomination.narrative + "\n附：营业收入证明"})
+            nomination_transition(actor=official, nomination=nomination, action="submit")
+        nomination = nomination_transition(actor=staff, nomination=nomination, action="accept")
+        accepted.append(nomination)
+    for nomination in accepted:
+        nomination_transition(actor=staff, nomination=nomination, action="start_review")
+        _review(nomination, reviewers, rng)
+        nomination_transition(actor=staff, nomination=nomination, action="mark_scored")
+    # The 2025 round happened in 2025: move the demo's workflow stamps back into its windows.
+    Nomination.objects.filter(cycle=cycle).update(submitted_at=at(2025, 4, 20), status_changed_at=at(2025, 6, 30))
+    Cycle.objects.filter(pk=cycle.pk).update(
+        status=CycleStatus.PUBLICATION,
+        review_opens_at=at(2025, 6, 1),
+        review_closes_at=at(2025, 7, 15),
+        criteria_frozen_at=at(2025, 6, 1),
+    )
+
+
+def _review(nomination, reviewers, rng):
+    """Five conflict-free reviewers score independently (the demo's stand-in for the assignment desk)."""
+    eligible = [r for r in reviewers if r.province_id != nomination.province_id]
+    quality = rng.uniform(55, 92)
+    criteria = list(nomination.cycle.criteria.all())
+    for offset, reviewer in enumerate(rng.sample(eligible, 5)):
+        submitted = at(2025, 7, 1 + offset, 10 + rng.randint(0, 7))
+        assignment = Assignment.objects.create(
+            reviewer=reviewer,
+            nomination=nomination,
+            status=AssignmentStatus.SUBMITTED,
+            explanation="领域匹配，无回避关系",
+            responded_at=submitted - datetime.timedelta(days=5),
+            pledge_signed_at=submitted - datetime.timedelta(days=5),
+            submitted_at=submitted,
+        )
+        leniency = rng.uniform(-6, 6)
+        Score.objects.bulk_create(
+            [
+                Score(
+                    assignment=assignment,
+                    criterion=criterion,
+                    max_score=criterion.max_score,
+                    value=Decimal(str(round(min(100, max(0, quality + leniency + rng.uniform(-8, 8))), 1))),
+                    comment="材料翔实，特色鲜明。" if quality > 70 else "建议进一步补充产业链协同数据。",
+                )
+                for criterion in criteria
+            ]
+        )
+
+
+def _publish_2025(cycle, staff):
+    snapshot = ranking.ranking_compute(cycle=cycle, actor=staff)
+    humanoid = Track.objects.get(name="人形机器人")
+    park_list = list_services.list_build(actor=staff, snapshot=snapshot, field=humanoid.field, track=humanoid, top_n=10)
+    notice_start = at(2025, 8, 1)
+    list_services.list_open_notice(actor=staff, park_list=park_list, starts_at=notice_start)
+    list_services.list_publish(actor=staff, park_list=park_list, now=at(2025, 8, 11, 10))
+
+
+def _nominations_2026(cycle, tracks, officials, zone_user, staff, rng):
+    for index, (zone, track) in enumerate(_pairs(PROVINCES_2026, tracks, 5, rng)):
+        official = officials[zone.province.code]
+        nomination = nomination_create(actor=official, cycle=cycle, zone=zone, track=track, data=_content(rng))
+        step = index % 5
+        if step >= 1:
+            nomination_transition(actor=official, nomination=nomination, action="submit")
+        if step == 2:
+            nomination_transition(actor=staff, nomination=nomination, action="return", reason="请补充应用场景清单")
+        if step == 3:
+            nomination_transition(actor=staff, nomination=nomination, action="accept")
+    # A draft the Shenzhen zone prepared and its province has not yet recommended.
+    nomination_create(
+        actor=zone_user, cycle=cycle, zone=zone_user.profile.zone, track=Track.objects.get(name="低空经济"),
+        data=_content(rng),
+    )

@@ -1,0 +1,60 @@
+from .catalog import Field, Track, TrackAlias
+from .choices import (
+    AnnouncementKind,
+    AssignmentStatus,
+    CriterionCode,
+    CultivationModel,
+    CycleStatus,
+    LibraryStatus,
+    ListScope,
+    ListStatus,
+    NominationStatus,
+    ObjectionStatus,
+    Origin,
+    TrackStatus,
+)
+from .cycle import Criterion, Cycle, ProvinceQuota, WindowExtension
+from .library import LibraryEntry, MonitoringReport
+from .lists import FROZEN_LIST_STATUSES, ImmutableListError, ListEntry, Objection, ParkList
+from .nomination import QUOTA_STATUSES, Nomination, NominationAttachment
+from .public import Announcement, Notification
+from .review import Assignment, ConflictDeclaration, RankingSnapshot, ReviewerProfile, Score
+
+__all__ = [
+    "FROZEN_LIST_STATUSES",
+    "QUOTA_STATUSES",
+    "Announcement",
+    "AnnouncementKind",
+    "Assignment",
+    "AssignmentStatus",
+    "ConflictDeclaration",
+    "Criterion",
+    "CriterionCode",
+    "CultivationModel",
+    "Cycle",
+    "CycleStatus",
+    "Field",
+    "ImmutableListError",
+    "LibraryEntry",
+    "LibraryStatus",
+    "ListEntry",
+    "ListScope",
+    "ListStatus",
+    "MonitoringReport",
+    "Nomination",
+    "NominationAttachment",
+    "NominationStatus",
+    "Notification",
+    "Objection",
+    "ObjectionStatus",
+    "Origin",
+    "ParkList",
+    "ProvinceQuota",
+    "RankingSnapshot",
+    "ReviewerProfile",
+    "Score",
+    "Track",
+    "TrackAlias",
+    "TrackStatus",
+    "WindowExtension",
+]

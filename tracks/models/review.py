@@ -1,0 +1,164 @@
+"""Expert review: reviewers, their conflicts, assignments, scores and ranking snapshots."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import AssignmentStatus
+
+
+class ReviewerProfile(models.Model):
+    """评审专家, with the affiliation used for conflict-of-interest rules (回避)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.PROTECT, related_name="reviewer_profile"
+    )
+    name = models.CharField(_("姓名"), max_length=64)
+    title = models.CharField(_("职称/职务"), max_length=64, blank=True)
+    organisation = models.CharField(_("工作单位"), max_length=128, blank=True)
+    province = models.ForeignKey(
+        "zones.Province", verbose_name=_("所在省份"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    zone = models.ForeignKey(
+        "zones.Zone", verbose_name=_("所在高新区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    fields = models.ManyToManyField("tracks.Field", verbose_name=_("评审领域"), blank=True, related_name="reviewers")
+    is_active = models.BooleanField(_("可接受任务"), default=True)
+
+    class Meta:
+        verbose_name = _("评审专家")
+        verbose_name_plural = _("评审专家")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ConflictDeclaration(models.Model):
+    """A declared conflict of interest: with a zone, a province or one nomination."""
+
+    reviewer = models.ForeignKey(ReviewerProfile, verbose_name=_("评审专家"), on_delete=models.PROTECT, related_name="conflicts")
+    zone = models.ForeignKey("zones.Zone", verbose_name=_("高新区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey(
+        "zones.Province", verbose_name=_("省份"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    nomination = models.ForeignKey(
+        "tracks.Nomination", verbose_name=_("推荐"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("回避理由"))
+    declared_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("回避申报")
+        verbose_name_plural = _("回避申报")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(zone__isnull=False) | models.Q(province__isnull=False) | models.Q(nomination__isnull=False),
+                name="conflict_names_something",
+                violation_error_message=_("回避申报须指明高新区、省份或推荐项目。"),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer}: {self.zone or self.province or self.nomination}"
+
+
+class Assignment(models.Model):
+    """评审任务: one reviewer on one nomination."""
+
+    reviewer = models.ForeignKey(ReviewerProfile, verbose_name=_("评审专家"), on_delete=models.PROTECT, related_name="assignments")
+    nomination = models.ForeignKey("tracks.Nomination", verbose_name=_("推荐"), on_delete=models.PROTECT, related_name="assignments")
+    status = models.CharField(
+        _("状态"), max_length=16, choices=AssignmentStatus.choices, default=AssignmentStatus.INVITED, db_index=True
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("分配人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("分配时间"), auto_now_add=True)
+    explanation = models.TextField(_("分配说明"), blank=True)
+    due_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    pledge_signed_at = models.DateTimeField(_("承诺签署时间"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    status_reason = models.TextField(_("理由"), blank=True)
+    # Optimistic concurrency: a save carrying an older version is refused instead of overwriting.
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        verbose_name = _("评审任务")
+        verbose_name_plural = _("评审任务")
+        ordering = ["nomination", "assigned_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reviewer", "nomination"],
+                name="assignment_unique_reviewer_nomination",
+                violation_error_message=_("该专家已分配过这一推荐项目。"),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=AssignmentStatus.SUBMITTED)
+                | (models.Q(submitted_at__isnull=False) & models.Q(pledge_signed_at__isnull=False)),
+                name="assignment_submitted_after_pledge",
+                violation_error_message=_("提交评分前必须签署保密与回避承诺。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} → {self.nomination}"
+
+
+class Score(models.Model):
+    """评分: one criterion's value and comment within an assignment."""
+
+    assignment = models.ForeignKey(Assignment, verbose_name=_("评审任务"), on_delete=models.PROTECT, related_name="scores")
+    criterion = models.ForeignKey("tracks.Criterion", verbose_name=_("评价维度"), on_delete=models.PROTECT, related_name="scores")
+    value = models.DecimalField(_("分值"), max_digits=6, decimal_places=2)
+    # Copied from the (frozen) criterion so the database itself can refuse a value above the maximum.
+    max_score = models.DecimalField(_("满分"), max_digits=6, decimal_places=2, editable=False)
+    comment = models.TextField(_("评语"), blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("评分")
+        verbose_name_plural = _("评分")
+        ordering = ["assignment", "criterion__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "criterion"], name="score_unique_per_criterion", violation_error_message=_("该维度已评分。")
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0) & models.Q(value__lte=models.F("max_score")),
+                name="score_within_range",
+                violation_error_message=_("分值必须在0到该维度满分之间。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assignment} {self.criterion.name}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        if self.criterion_id and self.max_score is None:
+            self.max_score = self.criterion.max_score
+        super().save(*args, **kwargs)
+
+
+class RankingSnapshot(models.Model):
+    """A computed ranking of a cycle, stored with the inputs it used and their hash, so it can be reproduced."""
+
+    cycle = models.ForeignKey("tracks.Cycle", verbose_name=_("年度批次"), on_delete=models.PROTECT, related_name="rankings")
+    computed_at = models.DateTimeField(_("计算时间"), auto_now_add=True)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("计算人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    normalised = models.BooleanField(_("已标准化"), default=False)
+    inputs = models.JSONField(_("输入数据"))
+    inputs_sha256 = models.CharField(_("输入数据 SHA-256"), max_length=64)
+    results = models.JSONField(_("排名结果"))
+
+    class Meta:
+        verbose_name = _("排名快照")
+        verbose_name_plural = _("排名快照")
+        ordering = ["-computed_at"]
+        get_latest_by = "computed_at"
+
+    def __str__(self):
+        return f"{self.cycle} {self.computed_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,44 @@
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import selectors
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """Liveness: answers without touching the database."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@never_cache
+def readyz(request):
+    """Readiness: the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any database failure means not ready
+        return JsonResponse({"status": "unavailable", "database": type(exc).__name__}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def home(request):
+    latest = selectors.latest_published_list()
+    entries = []
+    if latest is not None:
+        entries = list(latest.entries.select_related("zone", "province", "track").order_by("rank")[:10])
+    return render(
+        request,
+        "tracks/home.html",
+        {
+            "counts": selectors.home_counts(),
+            "latest_list": latest,
+            "latest_entries": entries,
+            "open_cycle": selectors.open_cycle(),
+        },
+    )
