@@ -5,6 +5,8 @@ import random
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -78,10 +80,14 @@ def at(year, month, day, hour=9):
 class DemoAccounts:
     def __init__(self):
         self.printed: list[tuple[str, str]] = []
+        # Hashing is deliberately slow; the demo's accounts share one password, so hash it once.
+        password_validation.validate_password(DEMO_PASSWORD)
+        self.password_hash = make_password(DEMO_PASSWORD)
 
-    def make(self, username, role, label, **kwargs):
-        user = account_create(username=username, password=DEMO_PASSWORD, role=role, **kwargs)
-        self.printed.append((username, label))
+    def make(self, username, role, label=None, **kwargs):
+        user = account_create(username=username, password="", password_hash=self.password_hash, role=role, **kwargs)
+        if label:
+            self.printed.append((username, label))
         return user
 
 
@@ -102,7 +108,9 @@ def seed_demo() -> list[tuple[str, str]]:
         zone_user = accounts.make("zone_440000_02", roles.ZONE_PREPARER, "高新区管委会 · 深圳市高新技术产业园区",
                                   zone=Zone.objects.get(key="440000-02"))
         reviewers = _reviewers(accounts, rng)
-        cycle_2025 = _cycle(2025, at(2025, 3, 1), at(2025, 4, 30, 18), CycleStatus.NOMINATION)
+        # The 2025 round runs through the real services with its window open now, then is dated back to 2025.
+        now = timezone.now()
+        cycle_2025 = _cycle(2025, now - datetime.timedelta(days=1), now + datetime.timedelta(days=1), CycleStatus.NOMINATION)
         _nominations_2025(cycle_2025, tracks, officials, staff, reviewers, rng)
         _publish_2025(cycle_2025, staff)
         closes_2026 = max(at(2026, 12, 31, 18), timezone.now() + datetime.timedelta(days=30))
@@ -128,8 +136,8 @@ def _reviewers(accounts: DemoAccounts, rng: random.Random) -> list[ReviewerProfi
     profiles = []
     for index in range(1, 31):
         code = REVIEWER_PROVINCES[index % len(REVIEWER_PROVINCES)]
-        user = accounts.make(f"reviewer{index:02d}", roles.REVIEWER, f"评审专家 · {Province.objects.get(code=code).name}") \
-            if index <= 3 else account_create(username=f"reviewer{index:02d}", password=DEMO_PASSWORD, role=roles.REVIEWER)
+        label = f"评审专家 · {Province.objects.get(code=code).name}" if index <= 3 else None
+        user = accounts.make(f"reviewer{index:02d}", roles.REVIEWER, label)
         profile = ReviewerProfile.objects.create(
             user=user,
             name=f"专家{index:02d}",
@@ -230,6 +238,8 @@ def _nominations_2025(cycle, tracks, officials, staff, reviewers, rng):
     Nomination.objects.filter(cycle=cycle).update(submitted_at=at(2025, 4, 20), status_changed_at=at(2025, 6, 30))
     Cycle.objects.filter(pk=cycle.pk).update(
         status=CycleStatus.PUBLICATION,
+        nomination_opens_at=at(2025, 3, 1),
+        nomination_closes_at=at(2025, 4, 30, 18),
         review_opens_at=at(2025, 6, 1),
         review_closes_at=at(2025, 7, 15),
         criteria_frozen_at=at(2025, 6, 1),

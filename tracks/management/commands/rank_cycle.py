@@ -22,9 +22,11 @@ def _pad(text: str, width: int, right: bool = False) -> str:
 
 def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
     widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
-    line = "  ".join(_pad(h, widths[i], i in right) for i, h in enumerate(headers))
+    line = "  ".join(_pad(h, widths[i], i in right) for i, h in enumerate(headers)).rstrip()
     out = [line, "-" * _width(line)]
-    out += ["  ".join(_pad(cell, widths[i], i in right) for i, cell in enumerate(row)) for row in rows]
+    out += [
+        "  ".join(_pad(cell, widths[i], i in right) for i, cell in enumerate(row)).rstrip() for row in rows
+    ]
     return out
 
 
@@ -114,14 +116,18 @@ class Command(BaseCommand):
 
     def _write_reviewers(self, results, fields):
         entries = results["reviewers"]
-        names = dict(ReviewerProfile.objects.filter(pk__in={e["id"] for e in entries}).values_list("pk", "name"))
+        names = dict(
+            ReviewerProfile.objects.filter(pk__in={e["id"] for e in entries}).values_list("pk", "name")
+        )
         headers = [_("评审专家"), _("评审数"), _("平均总分"), _("偏差"), _("原始平均总分"), _("原始偏差")]
         for field in sorted(fields.values(), key=lambda f: (f.order, f.code)):
             members = [e for e in entries if e["field"] == field.pk]
             if not members:
                 continue
             self.stdout.write("")
-            self.stdout.write(self.style.MIGRATE_HEADING(_("【评审专家偏差】%(name)s") % {"name": field.name}))
+            self.stdout.write(
+                self.style.MIGRATE_HEADING(_("【评审专家偏差】%(name)s") % {"name": field.name})
+            )
             table = [
                 [
                     names.get(e["id"], str(e["id"])),
