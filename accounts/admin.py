@@ -80,7 +80,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
             return "—"
         return profile.zone or profile.province or "—"
 
-    def user_change_password(self, request, id, form_url=""):  # noqa: A002 - Django's signature
+    def user_change_password(self, request, id, form_url=""):
         # The hash is never recorded; the event says who set whose password, when.
         with transaction.atomic():
             response = super().user_change_password(request, id, form_url)

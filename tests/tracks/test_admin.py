@@ -15,7 +15,7 @@ from accounts.models import Profile
 from audit.models import AuditEvent
 from tests import factories
 from tracks import models as m
-from tracks.admin import NominationAdmin
+from tracks.admin.nominations import NominationAdmin
 
 pytestmark = pytest.mark.django_db
 

@@ -72,7 +72,11 @@ def list_build(
         raise WorkflowError(_("按该条件没有可入榜的推荐项目。"), code="empty_list")
     cycle = snapshot.cycle
     with transaction.atomic():
-        previous = ParkList.objects.filter(cycle=cycle, scope=scope, field=field, track=track).order_by("-version").first()
+        previous = (
+            ParkList.objects.filter(cycle=cycle, scope=scope, field=field, track=track)
+            .order_by("-version")
+            .first()
+        )
         park_list = ParkList.objects.create(
             cycle=cycle,
             scope=scope,
@@ -80,7 +84,8 @@ def list_build(
             track=track,
             version=(previous.version + 1) if previous else 1,
             title=title
-            or _("%(year)s年度%(name)s重点新赛道园区榜单") % {"year": cycle.year, "name": (track or field).name},
+            or _("%(year)s年度%(name)s重点新赛道园区榜单")
+            % {"year": cycle.year, "name": (track or field).name},
             cutoff_top_n=top_n,
             cutoff_min_score=min_score,
             ranking=snapshot,
@@ -158,8 +163,11 @@ def list_publish(*, actor, park_list: ParkList, now: datetime.datetime | None = 
     _require_staff(actor)
     now = now or timezone.now()
     with transaction.atomic():
-        current = ParkList.objects.select_for_update().select_related("cycle", "field", "track", "ranking").get(
-            pk=park_list.pk
+        current = (
+            ParkList.objects.select_for_update(of=("self",))
+            .select_related("cycle", "field", "track", "ranking")
+            .order_by()
+            .get(pk=park_list.pk)
         )
         if current.status != ListStatus.NOTICE:
             raise WorkflowError(_("只有公示中的榜单可以发布。"), code="invalid_state")

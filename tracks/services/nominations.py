@@ -71,7 +71,9 @@ def _validate(nomination: Nomination):
     nomination.full_clean(validate_unique=True, validate_constraints=True)
 
 
-def nomination_create(*, actor, cycle: Cycle, zone, track, data: dict | None = None, request=None) -> Nomination:
+def nomination_create(
+    *, actor, cycle: Cycle, zone, track, data: dict | None = None, request=None
+) -> Nomination:
     """Start a draft for a zone. Zone preparers for their own zone, officials for any zone of their province."""
     if not workflow.may_create_for_zone(actor, zone):
         raise PermissionDenied(_("您无权为该高新区创建推荐。"))
@@ -86,7 +88,13 @@ def nomination_create(*, actor, cycle: Cycle, zone, track, data: dict | None = N
         _validate(nomination)
         nomination.status_changed_at = timezone.now()
         nomination.save()
-        audit_record(actor=actor, action="nomination.create", obj=nomination, after=snapshot(nomination), request=request)
+        audit_record(
+            actor=actor,
+            action="nomination.create",
+            obj=nomination,
+            after=snapshot(nomination),
+            request=request,
+        )
     return nomination
 
 
@@ -95,7 +103,7 @@ def nomination_update(*, actor, nomination: Nomination, data: dict, version: int
     if not workflow.may_edit(actor, nomination):
         raise PermissionDenied(_("当前状态下您不能修改该推荐。"))
     with transaction.atomic():
-        current = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        current = Nomination.objects.select_for_update().order_by().get(pk=nomination.pk)
         if version is not None and current.version != version:
             raise WorkflowError(_("该推荐已被他人修改，请刷新页面后再编辑。"), code="stale")
         before = snapshot(current)
@@ -106,7 +114,12 @@ def nomination_update(*, actor, nomination: Nomination, data: dict, version: int
         _validate(current)
         current.save()
         audit_record(
-            actor=actor, action="nomination.update", obj=current, before=before, after=snapshot(current), request=request
+            actor=actor,
+            action="nomination.update",
+            obj=current,
+            before=before,
+            after=snapshot(current),
+            request=request,
         )
     return current
 
@@ -119,7 +132,9 @@ def missing_for_submit(nomination: Nomination) -> list[str]:
     ]
 
 
-def nomination_transition(*, actor, nomination: Nomination, action: str, reason: str = "", request=None) -> Nomination:
+def nomination_transition(
+    *, actor, nomination: Nomination, action: str, reason: str = "", request=None
+) -> Nomination:
     """Make one workflow transition: check who and from which state, apply the rules, record it, atomically."""
     transition = workflow.TRANSITIONS.get(action)
     if transition is None:
@@ -128,13 +143,20 @@ def nomination_transition(*, actor, nomination: Nomination, action: str, reason:
         raise PermissionDenied(_("您无权对该推荐执行“%(label)s”。") % {"label": transition.label})
     reason = (reason or "").strip()
     if transition.needs_reason and not reason:
-        raise WorkflowError(_("“%(label)s”必须填写理由。") % {"label": transition.label}, code="reason_required")
+        raise WorkflowError(
+            _("“%(label)s”必须填写理由。") % {"label": transition.label}, code="reason_required"
+        )
 
     with transaction.atomic():
         if action == "submit":
             # One province's submits queue on its row, so the quota count below cannot race.
             Province.objects.select_for_update().filter(pk=nomination.province_id).first()
-        current = Nomination.objects.select_for_update().select_related("cycle", "province").get(pk=nomination.pk)
+        current = (
+            Nomination.objects.select_for_update(of=("self",))
+            .select_related("cycle", "province")
+            .order_by()
+            .get(pk=nomination.pk)
+        )
         if current.status not in transition.sources:
             raise WorkflowError(
                 _("推荐当前状态为“%(status)s”，不能执行“%(label)s”。")
@@ -212,7 +234,9 @@ def _library_entry_for(nomination: Nomination, actor, request):
             request=request,
         )
     elif created:
-        audit_record(actor=actor, action="library.enter", obj=entry, after={"status": entry.status}, request=request)
+        audit_record(
+            actor=actor, action="library.enter", obj=entry, after={"status": entry.status}, request=request
+        )
     Nomination.objects.filter(pk=nomination.pk).update(library_entry=entry)
     nomination.library_entry = entry
     return entry

@@ -1,0 +1,287 @@
+"""Cycles with their criteria, quotas and window extensions."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import DecimalField, OuterRef, Subquery, Sum
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from audit.admin_mixins import AuditedModelAdmin, related_history
+
+from ..forms import CriterionForm, CriterionInlineFormSet
+from ..models import (
+    Criterion,
+    Cycle,
+    ProvinceQuota,
+    WindowExtension,
+)
+from ..services import cycles as cycle_services
+from .common import _error_text
+
+
+class CriterionInline(admin.TabularInline):
+    """The four criteria of the cycle, checked together against cycles.validate_criteria; frozen once review opens."""
+
+    model = Criterion
+    formset = CriterionInlineFormSet
+    fields = ["order", "code", "name", "weight", "max_score", "rubric"]
+    max_num = len(cycle_services.CRITERION_CODES)
+    can_delete = True
+
+    def get_extra(self, request, obj=None, **kwargs):
+        if obj is not None and obj.criteria_frozen_at is not None:
+            return 0
+        existing = obj.criteria.count() if obj is not None and obj.pk else 0
+        return max(len(cycle_services.CRITERION_CODES) - existing, 0)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.read_only = not self.has_change_permission(request, obj)
+        return formset
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "rubric":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 40})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def _frozen(self, obj):
+        return obj is not None and obj.criteria_frozen_at is not None
+
+    def has_add_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_delete_permission(request, obj)
+
+
+class ProvinceQuotaInline(admin.TabularInline):
+    model = ProvinceQuota
+    fields = ["province", "quota"]
+    autocomplete_fields = ["province"]
+    extra = 0
+
+
+class WindowExtensionInline(admin.TabularInline):
+    model = WindowExtension
+    fields = ["province", "closes_at", "reason", "granted_by", "granted_at"]
+    readonly_fields = ["granted_by", "granted_at"]
+    autocomplete_fields = ["province"]
+    extra = 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "reason":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 40})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class CycleFromPreviousForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2020, max_value=2100)
+    nomination_opens_at = forms.SplitDateTimeField(label=_("推荐开始时间"), widget=AdminSplitDateTime)
+    nomination_closes_at = forms.SplitDateTimeField(label=_("推荐截止时间"), widget=AdminSplitDateTime)
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("nomination_opens_at"), cleaned.get("nomination_closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("nomination_closes_at", _("推荐截止时间必须晚于开始时间。"))
+        return cleaned
+
+
+@admin.register(Cycle)
+class CycleAdmin(AuditedModelAdmin):
+    list_display = [
+        "year",
+        "title",
+        "status",
+        "nomination_opens_at",
+        "nomination_closes_at",
+        "default_quota",
+        "weight_total",
+        "criteria_frozen_at",
+    ]
+    list_display_links = ["year", "title"]
+    list_filter = ["status"]
+    search_fields = ["title", "year"]
+    change_list_template = "admin/tracks/cycle/change_list.html"
+    fieldsets = [
+        (None, {"fields": ["year", "title", "status"]}),
+        (_("推荐"), {"fields": ["nomination_opens_at", "nomination_closes_at", "default_quota"]}),
+        (
+            _("评审"),
+            {
+                "fields": [
+                    "review_opens_at",
+                    "review_closes_at",
+                    "reviewers_per_nomination",
+                    "normalise_scores",
+                    "comment_required_below",
+                    "criteria_frozen_at",
+                ]
+            },
+        ),
+        (_("公示"), {"fields": ["notice_days"]}),
+        (None, {"fields": ["created_at"]}),
+    ]
+    # The stage moves only through cycle_advance (the action below), which freezes the criteria on review.
+    readonly_fields = ["status", "criteria_frozen_at", "created_at"]
+    inlines = [CriterionInline, ProvinceQuotaInline, WindowExtensionInline]
+    actions = ["advance_cycles"]
+
+    def get_queryset(self, request):
+        weights = (
+            Criterion.objects.filter(cycle=OuterRef("pk"))
+            .order_by()
+            .values("cycle")
+            .annotate(total=Sum("weight"))
+            .values("total")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _weight_total=Subquery(weights, output_field=DecimalField(max_digits=7, decimal_places=2))
+            )
+        )
+
+    @admin.display(description=_("权重合计"), ordering="_weight_total")
+    def weight_total(self, obj):
+        total = getattr(obj, "_weight_total", None)
+        return "—" if total is None else cycle_services.format_number(total)
+
+    def audit_history_events(self, obj):
+        return related_history(obj, obj.criteria.all(), obj.quotas.all(), obj.extensions.all())
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is WindowExtension:
+            for inline_form in formset.forms:
+                if inline_form.instance.pk is None:
+                    inline_form.instance.granted_by = request.user
+        super().save_formset(request, form, formset, change)
+
+    @admin.action(description=_("推进到下一阶段（进入评审时冻结评价维度）"), permissions=["change"])
+    def advance_cycles(self, request, queryset):
+        for cycle in queryset:
+            try:
+                cycle_services.cycle_advance(cycle=cycle, actor=request.user, request=request)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{cycle}：{_error_text(error)}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(cycle)s 已进入「%(status)s」。")
+                    % {"cycle": cycle, "status": cycle.get_status_display()},
+                    messages.SUCCESS,
+                )
+
+    # -- 以上一年度为模板新建批次 ---------------------------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "from-previous/",
+                self.admin_site.admin_view(self.from_previous_view),
+                name="tracks_cycle_from_previous",
+            ),
+            *super().get_urls(),
+        ]
+
+    def from_previous_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        latest = Cycle.objects.order_by("-year").first()
+        initial = {"year": latest.year + 1} if latest is not None else {}
+        form = CycleFromPreviousForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                cycle = cycle_services.cycle_create_from_previous(
+                    actor=request.user, request=request, **form.cleaned_data
+                )
+            except ValidationError as error:
+                field = "year" if getattr(error, "code", None) == "year_exists" else None
+                form.add_error(field, error)
+            except PermissionDenied as error:
+                form.add_error(None, _error_text(error))
+            else:
+                self.message_user(
+                    request,
+                    _("已以上一年度为模板新建 %(cycle)s，请核对评价维度与推荐名额。") % {"cycle": cycle},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:tracks_cycle_change", args=[cycle.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("以上一年度为模板新建批次"),
+            "opts": self.model._meta,
+            "form": form,
+            "media": self.media + form.media,
+            "template_cycle": latest,
+        }
+        return TemplateResponse(request, "admin/tracks/cycle/from_previous.html", context)
+
+
+@admin.register(Criterion)
+class CriterionAdmin(AuditedModelAdmin):
+    """Criteria are added with their cycle; here one can be corrected while the cycle is not frozen."""
+
+    form = CriterionForm
+    list_display = ["cycle", "order", "name", "code", "weight", "max_score", "frozen"]
+    list_display_links = ["cycle", "name"]
+    list_filter = ["cycle", "code"]
+    search_fields = ["name", "rubric"]
+    list_select_related = ["cycle"]
+    ordering = ["-cycle__year", "order"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["cycle", "code"] if obj is not None else []
+
+    @admin.display(description=_("已冻结"), boolean=True)
+    def frozen(self, obj):
+        return obj.cycle.criteria_frozen_at is not None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.cycle.criteria_frozen_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.cycle.criteria_frozen_at is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(ProvinceQuota)
+class ProvinceQuotaAdmin(AuditedModelAdmin):
+    list_display = ["cycle", "province", "quota"]
+    list_filter = ["cycle"]
+    search_fields = ["province__name", "province__code"]
+    list_select_related = ["cycle", "province"]
+    autocomplete_fields = ["cycle", "province"]
+
+
+@admin.register(WindowExtension)
+class WindowExtensionAdmin(AuditedModelAdmin):
+    list_display = ["cycle", "province", "closes_at", "granted_by", "granted_at"]
+    list_filter = ["cycle"]
+    search_fields = ["province__name", "reason"]
+    list_select_related = ["cycle", "province", "granted_by"]
+    autocomplete_fields = ["cycle", "province"]
+    readonly_fields = ["granted_by", "granted_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.granted_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Nominations and the library (written by provinces and services; read here)
