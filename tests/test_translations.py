@@ -17,7 +17,13 @@ def po_entries(path: Path):
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
         if not line.strip():
             if current:
-                entries.append((flags, current.get("msgid", ""), [v for k, v in current.items() if k.startswith("msgstr")]))
+                entries.append(
+                    (
+                        flags,
+                        current.get("msgid", ""),
+                        [v for k, v in current.items() if k.startswith("msgstr")],
+                    )
+                )
             flags, current, field = "", {}, None
         elif line.startswith("#,"):
             flags += line

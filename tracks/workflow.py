@@ -74,4 +74,6 @@ def may_create_for_zone(user, zone) -> bool:
 
 
 def available_actions(user, nomination) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if nomination.status in t.sources and may_act(user, t, nomination)]
+    return [
+        t for t in TRANSITIONS.values() if nomination.status in t.sources and may_act(user, t, nomination)
+    ]

@@ -49,7 +49,9 @@ class Province(models.Model):
     code = models.CharField(_("行政区划代码"), max_length=6, unique=True, help_text=_("GB/T 2260 六位代码"))
     name = models.CharField(_("名称"), max_length=32, unique=True)
     short_name = models.CharField(_("简称"), max_length=16, blank=True)
-    region = models.ForeignKey(Region, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="provinces")
+    region = models.ForeignKey(
+        Region, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="provinces"
+    )
     strategic_area = models.ForeignKey(
         StrategicArea,
         verbose_name=_("重点区域"),
@@ -100,11 +102,18 @@ class Zone(models.Model):
     key = models.CharField(_("编号"), max_length=16, unique=True, help_text=_("省级代码-序号，如 440000-03"))
     name = models.CharField(_("名称"), max_length=64)
     short_name = models.CharField(_("简称"), max_length=32, blank=True)
-    province = models.ForeignKey(Province, verbose_name=_("所在省份"), on_delete=models.PROTECT, related_name="zones")
+    province = models.ForeignKey(
+        Province, verbose_name=_("所在省份"), on_delete=models.PROTECT, related_name="zones"
+    )
     city = models.CharField(_("所在城市"), max_length=32, blank=True)
     approved_year = models.PositiveSmallIntegerField(_("获批年份"), null=True, blank=True)
     strategic_area = models.ForeignKey(
-        StrategicArea, verbose_name=_("重点区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="zones"
+        StrategicArea,
+        verbose_name=_("重点区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="zones",
     )
     is_active = models.BooleanField(_("有效"), default=True)
     source = models.TextField(_("数据来源"), blank=True)

@@ -81,7 +81,9 @@ def load_reference_data(Region, StrategicArea, Province, Zone) -> LoadReport:  #
         areas[name_zh] = area
         if created:
             report.count(report.created, "strategic_area")
-    whole_province_area = {r["province_zh"]: areas[r["area_zh"]] for r in area_rows if not r["cities_zh"].strip()}
+    whole_province_area = {
+        r["province_zh"]: areas[r["area_zh"]] for r in area_rows if not r["cities_zh"].strip()
+    }
     city_area = {
         (r["province_zh"], city.strip()): areas[r["area_zh"]]
         for r in area_rows
@@ -115,7 +117,8 @@ def load_reference_data(Region, StrategicArea, Province, Zone) -> LoadReport:  #
             "province": province,
             "city": city,
             "approved_year": int(row["approved_year"]) if row["approved_year"].strip() else None,
-            "strategic_area": whole_province_area.get(row["province_zh"]) or city_area.get((row["province_zh"], city)),
+            "strategic_area": whole_province_area.get(row["province_zh"])
+            or city_area.get((row["province_zh"], city)),
             "source": row["source"].strip(),
             "pinyin": pinyin_full(row["name_zh"] + short_name)[:255],
             "pinyin_initials": pinyin_initials(short_name)[:64],

@@ -38,11 +38,25 @@ def test_create_zone_user_binds_the_zone(monkeypatch):
 def test_create_reviewer_records_the_affiliation(monkeypatch):
     field = f.FieldFactory(code="ai", name="人工智能")
     run(
-        monkeypatch, "create_reviewer", "--username", "expert", "--province", "320000",
-        "--zone", "320000-01", "--organisation", "南京大学", "--fields", "ai",
+        monkeypatch,
+        "create_reviewer",
+        "--username",
+        "expert",
+        "--province",
+        "320000",
+        "--zone",
+        "320000-01",
+        "--organisation",
+        "南京大学",
+        "--fields",
+        "ai",
     )
     profile = ReviewerProfile.objects.get(user__username="expert")
-    assert (profile.province.code, profile.zone.key, profile.organisation) == ("320000", "320000-01", "南京大学")
+    assert (profile.province.code, profile.zone.key, profile.organisation) == (
+        "320000",
+        "320000-01",
+        "南京大学",
+    )
     assert list(profile.fields.all()) == [field]
     assert roles.is_reviewer(profile.user) and profile.user.is_staff
 
@@ -58,7 +72,10 @@ def test_create_staff(monkeypatch):
     [
         (("create_official", "--province", "999999", "--username", "x"), "未找到代码为 999999 的省份"),
         (("create_zone_user", "--zone", "440000-99", "--username", "x"), "未找到编号为 440000-99 的高新区"),
-        (("create_reviewer", "--province", "320000", "--username", "x", "--fields", "nope"), "领域代码不存在"),
+        (
+            ("create_reviewer", "--province", "320000", "--username", "x", "--fields", "nope"),
+            "领域代码不存在",
+        ),
     ],
 )
 def test_unknown_units_are_refused(monkeypatch, args, message):

@@ -7,7 +7,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from tests import factories as f
-from tracks.models import Assignment, AssignmentStatus, LibraryEntry, LibraryStatus, Nomination, NominationStatus, Score
+from tracks.models import (
+    Assignment,
+    AssignmentStatus,
+    LibraryEntry,
+    LibraryStatus,
+    Nomination,
+    NominationStatus,
+    Score,
+)
 from tracks.services.nominations import nomination_create, nomination_transition
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +27,10 @@ def messages_of(excinfo) -> str:
 
 def test_zone_of_another_province_is_refused_with_a_chinese_message():
     nomination = f.NominationFactory.build(
-        cycle=f.CycleFactory(), track=f.TrackFactory(), zone=f.zone("440000-03"), province=f.province("320000")
+        cycle=f.CycleFactory(),
+        track=f.TrackFactory(),
+        zone=f.zone("440000-03"),
+        province=f.province("320000"),
     )
     with pytest.raises(ValidationError) as excinfo:
         nomination.full_clean()
@@ -27,7 +38,9 @@ def test_zone_of_another_province_is_refused_with_a_chinese_message():
 
 
 def test_negative_count_and_money_are_refused():
-    nomination = f.NominationFactory.build(cycle=f.CycleFactory(), track=f.TrackFactory(), enterprise_count=-1, revenue=Decimal("-5"))
+    nomination = f.NominationFactory.build(
+        cycle=f.CycleFactory(), track=f.TrackFactory(), enterprise_count=-1, revenue=Decimal("-5")
+    )
     with pytest.raises(ValidationError) as excinfo:
         nomination.full_clean()
     errors = excinfo.value.message_dict
@@ -42,20 +55,28 @@ def test_negative_money_is_refused_by_the_database_itself():
 
 
 def test_growth_rate_may_be_negative():
-    nomination = f.NominationFactory.build(cycle=f.CycleFactory(), track=f.TrackFactory(), revenue_growth=Decimal("-12.5"))
+    nomination = f.NominationFactory.build(
+        cycle=f.CycleFactory(), track=f.TrackFactory(), revenue_growth=Decimal("-12.5")
+    )
     nomination.full_clean()
 
 
 def _assignment():
     nomination = f.NominationFactory(status=NominationStatus.IN_REVIEW)
     reviewer = f.ReviewerProfileFactory()
-    return Assignment.objects.create(reviewer=reviewer, nomination=nomination, status=AssignmentStatus.ACCEPTED)
+    return Assignment.objects.create(
+        reviewer=reviewer, nomination=nomination, status=AssignmentStatus.ACCEPTED
+    )
 
 
 def test_score_above_its_maximum_is_refused():
     assignment = _assignment()
-    criterion = f.criteria_for(assignment.nomination.cycle, [("strategic", "战略性", Decimal("100"), Decimal("10"))])[0]
-    score = Score(assignment=assignment, criterion=criterion, value=Decimal("10.5"), max_score=criterion.max_score)
+    criterion = f.criteria_for(
+        assignment.nomination.cycle, [("strategic", "战略性", Decimal("100"), Decimal("10"))]
+    )[0]
+    score = Score(
+        assignment=assignment, criterion=criterion, value=Decimal("10.5"), max_score=criterion.max_score
+    )
     with pytest.raises(ValidationError) as excinfo:
         score.full_clean()
     assert "分值必须在0到该维度满分之间" in messages_of(excinfo)
@@ -66,7 +87,12 @@ def test_score_above_its_maximum_is_refused():
 
 def test_exit_from_the_library_needs_a_reason():
     nomination = f.NominationFactory()
-    entry = LibraryEntry(zone=nomination.zone, track=nomination.track, entered_cycle=nomination.cycle, status=LibraryStatus.EXITED)
+    entry = LibraryEntry(
+        zone=nomination.zone,
+        track=nomination.track,
+        entered_cycle=nomination.cycle,
+        status=LibraryStatus.EXITED,
+    )
     with pytest.raises(ValidationError) as excinfo:
         entry.full_clean()
     assert "出库必须填写理由" in messages_of(excinfo)
@@ -74,7 +100,9 @@ def test_exit_from_the_library_needs_a_reason():
 
 def test_a_second_live_nomination_of_the_same_zone_and_track_is_refused():
     first = f.NominationFactory()
-    duplicate = f.NominationFactory.build(cycle=first.cycle, zone=first.zone, province=first.province, track=first.track)
+    duplicate = f.NominationFactory.build(
+        cycle=first.cycle, zone=first.zone, province=first.province, track=first.track
+    )
     with pytest.raises(ValidationError) as excinfo:
         duplicate.full_clean()
     assert "已推荐过这一赛道" in messages_of(excinfo)

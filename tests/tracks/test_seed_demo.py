@@ -36,8 +36,14 @@ def test_seed_demo_builds_a_realistic_registry_and_is_idempotent():
     total = Nomination.objects.count()
     assert 100 <= total <= 140
     statuses = set(Nomination.objects.values_list("status", flat=True))
-    assert {NominationStatus.DRAFT, NominationStatus.SUBMITTED, NominationStatus.RETURNED,
-            NominationStatus.ACCEPTED, NominationStatus.LISTED, NominationStatus.SCORED} <= statuses
+    assert {
+        NominationStatus.DRAFT,
+        NominationStatus.SUBMITTED,
+        NominationStatus.RETURNED,
+        NominationStatus.ACCEPTED,
+        NominationStatus.LISTED,
+        NominationStatus.SCORED,
+    } <= statuses
     assert Nomination.objects.values("province").distinct().count() >= 12
     assert Score.objects.exists()
 

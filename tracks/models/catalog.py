@@ -54,9 +54,16 @@ class Track(models.Model):
     name = models.CharField(_("名称"), max_length=64, unique=True)
     name_en = models.CharField(_("英文名称"), max_length=128, blank=True)
     description = models.TextField(_("说明"), blank=True)
-    status = models.CharField(_("状态"), max_length=16, choices=TrackStatus.choices, default=TrackStatus.ACTIVE)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=TrackStatus.choices, default=TrackStatus.ACTIVE
+    )
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("并入赛道"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_tracks"
+        "self",
+        verbose_name=_("并入赛道"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_tracks",
     )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

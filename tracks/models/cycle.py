@@ -17,13 +17,17 @@ class Cycle(models.Model):
         _("年度"), unique=True, validators=[MinValueValidator(2020), MaxValueValidator(2100)]
     )
     title = models.CharField(_("名称"), max_length=128, blank=True)
-    status = models.CharField(_("状态"), max_length=16, choices=CycleStatus.choices, default=CycleStatus.PLANNING)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=CycleStatus.choices, default=CycleStatus.PLANNING
+    )
     nomination_opens_at = models.DateTimeField(_("推荐开始时间"))
     nomination_closes_at = models.DateTimeField(_("推荐截止时间"))
     default_quota = models.PositiveSmallIntegerField(_("每省推荐名额"), default=5)
     review_opens_at = models.DateTimeField(_("评审开始时间"), null=True, blank=True)
     review_closes_at = models.DateTimeField(_("评审截止时间"), null=True, blank=True)
-    notice_days = models.PositiveSmallIntegerField(_("公示天数"), default=7, validators=[MinValueValidator(1)])
+    notice_days = models.PositiveSmallIntegerField(
+        _("公示天数"), default=7, validators=[MinValueValidator(1)]
+    )
     reviewers_per_nomination = models.PositiveSmallIntegerField(
         _("每项评审专家数"), default=5, validators=[MinValueValidator(1), MaxValueValidator(20)]
     )
@@ -74,8 +78,12 @@ class Cycle(models.Model):
 class ProvinceQuota(models.Model):
     """A province's quota in a cycle where it differs from the cycle's default."""
 
-    cycle = models.ForeignKey(Cycle, verbose_name=_("年度批次"), on_delete=models.CASCADE, related_name="quotas")
-    province = models.ForeignKey("zones.Province", verbose_name=_("省份"), on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("年度批次"), on_delete=models.CASCADE, related_name="quotas"
+    )
+    province = models.ForeignKey(
+        "zones.Province", verbose_name=_("省份"), on_delete=models.PROTECT, related_name="+"
+    )
     quota = models.PositiveSmallIntegerField(_("推荐名额"))
 
     class Meta:
@@ -96,12 +104,21 @@ class ProvinceQuota(models.Model):
 class WindowExtension(models.Model):
     """Staff grant one province a later close of the nomination window."""
 
-    cycle = models.ForeignKey(Cycle, verbose_name=_("年度批次"), on_delete=models.CASCADE, related_name="extensions")
-    province = models.ForeignKey("zones.Province", verbose_name=_("省份"), on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("年度批次"), on_delete=models.CASCADE, related_name="extensions"
+    )
+    province = models.ForeignKey(
+        "zones.Province", verbose_name=_("省份"), on_delete=models.PROTECT, related_name="+"
+    )
     closes_at = models.DateTimeField(_("延期截止时间"))
     reason = models.TextField(_("延期理由"))
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("批准人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("批准人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     granted_at = models.DateTimeField(_("批准时间"), auto_now_add=True)
 
@@ -123,7 +140,9 @@ class WindowExtension(models.Model):
 class Criterion(models.Model):
     """评价维度: weight, maximum and rubric of one of the four criteria, frozen per cycle once review opens."""
 
-    cycle = models.ForeignKey(Cycle, verbose_name=_("年度批次"), on_delete=models.PROTECT, related_name="criteria")
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("年度批次"), on_delete=models.PROTECT, related_name="criteria"
+    )
     code = models.CharField(_("代码"), max_length=16, choices=CriterionCode.choices)
     name = models.CharField(_("名称"), max_length=32)
     weight = models.DecimalField(
@@ -133,7 +152,11 @@ class Criterion(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
     max_score = models.DecimalField(
-        _("满分"), max_digits=6, decimal_places=2, default=Decimal("100"), validators=[MinValueValidator(Decimal("1"))]
+        _("满分"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("100"),
+        validators=[MinValueValidator(Decimal("1"))],
     )
     rubric = models.TextField(_("评分细则"), blank=True, help_text=_("每行一个档次，如“优（90–100）：……”。"))
     order = models.PositiveSmallIntegerField(_("排序"), default=0)

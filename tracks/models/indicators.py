@@ -48,7 +48,9 @@ class Indicators(models.Model):
     gazelle_count = count_field(_("瞪羚企业数"))
     unicorn_count = count_field(_("独角兽企业数"))
     revenue = money_field(_("营业收入（亿元）"))
-    revenue_growth = models.DecimalField(_("营业收入同比增长（%）"), max_digits=8, decimal_places=2, null=True, blank=True)
+    revenue_growth = models.DecimalField(
+        _("营业收入同比增长（%）"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
     rd_spending = money_field(_("R&D经费（亿元）"))
     invention_patents = count_field(_("授权发明专利"))
     research_platforms = count_field(_("省级及以上研发机构"))

@@ -35,28 +35,56 @@ class ParkListQuerySet(models.QuerySet):
 class ParkList(models.Model):
     """One version of a list for a cycle and a scope (a track, or a whole field)."""
 
-    cycle = models.ForeignKey("tracks.Cycle", verbose_name=_("年度批次"), on_delete=models.PROTECT, related_name="park_lists")
+    cycle = models.ForeignKey(
+        "tracks.Cycle", verbose_name=_("年度批次"), on_delete=models.PROTECT, related_name="park_lists"
+    )
     scope = models.CharField(_("范围"), max_length=8, choices=ListScope.choices)
-    field = models.ForeignKey("tracks.Field", verbose_name=_("领域"), on_delete=models.PROTECT, related_name="park_lists")
+    field = models.ForeignKey(
+        "tracks.Field", verbose_name=_("领域"), on_delete=models.PROTECT, related_name="park_lists"
+    )
     track = models.ForeignKey(
-        "tracks.Track", verbose_name=_("赛道"), null=True, blank=True, on_delete=models.PROTECT, related_name="park_lists"
+        "tracks.Track",
+        verbose_name=_("赛道"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="park_lists",
     )
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
     title = models.CharField(_("标题"), max_length=200)
-    status = models.CharField(_("状态"), max_length=16, choices=ListStatus.choices, default=ListStatus.DRAFT, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ListStatus.choices, default=ListStatus.DRAFT, db_index=True
+    )
     cutoff_top_n = models.PositiveSmallIntegerField(_("入榜名额（前N名）"), null=True, blank=True)
-    cutoff_min_score = models.DecimalField(_("最低总分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    cutoff_min_score = models.DecimalField(
+        _("最低总分"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
     ranking = models.ForeignKey(
-        "tracks.RankingSnapshot", verbose_name=_("排名快照"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "tracks.RankingSnapshot",
+        verbose_name=_("排名快照"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     notice_starts_at = models.DateTimeField(_("公示开始"), null=True, blank=True)
     notice_ends_at = models.DateTimeField(_("公示结束"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("发布人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     supersedes = models.OneToOneField(
-        "self", verbose_name=_("更正的版本"), null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+        "self",
+        verbose_name=_("更正的版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
     )
     correction_note = models.TextField(_("更正说明"), blank=True)
     superseded_at = models.DateTimeField(_("被更正时间"), null=True, blank=True)
@@ -124,7 +152,11 @@ class ParkList(models.Model):
         # Only the correction service may touch a published list, and only to mark it superseded.
         if self.pk is not None and not self._state.adding:
             stored = type(self).objects.filter(pk=self.pk).values("status").first()
-            if stored and stored["status"] in FROZEN_LIST_STATUSES and not getattr(self, "_superseding", False):
+            if (
+                stored
+                and stored["status"] in FROZEN_LIST_STATUSES
+                and not getattr(self, "_superseding", False)
+            ):
                 raise ImmutableListError(_("已发布的榜单不可修改，如需更正请发布更正版本。"))
         super().save(*args, **kwargs)
 
@@ -158,12 +190,22 @@ class ListEntryManager(models.Manager.from_queryset(ListEntryQuerySet)):
 class ListEntry(models.Model):
     """One ranked zone on a list, with the scores it was ranked by."""
 
-    park_list = models.ForeignKey(ParkList, verbose_name=_("榜单"), on_delete=models.PROTECT, related_name="entries")
+    park_list = models.ForeignKey(
+        ParkList, verbose_name=_("榜单"), on_delete=models.PROTECT, related_name="entries"
+    )
     rank = models.PositiveSmallIntegerField(_("名次"))
-    nomination = models.ForeignKey("tracks.Nomination", verbose_name=_("推荐"), on_delete=models.PROTECT, related_name="list_entries")
-    zone = models.ForeignKey("zones.Zone", verbose_name=_("国家高新区"), on_delete=models.PROTECT, related_name="list_entries")
-    province = models.ForeignKey("zones.Province", verbose_name=_("省份"), on_delete=models.PROTECT, related_name="+")
-    track = models.ForeignKey("tracks.Track", verbose_name=_("赛道"), on_delete=models.PROTECT, related_name="list_entries")
+    nomination = models.ForeignKey(
+        "tracks.Nomination", verbose_name=_("推荐"), on_delete=models.PROTECT, related_name="list_entries"
+    )
+    zone = models.ForeignKey(
+        "zones.Zone", verbose_name=_("国家高新区"), on_delete=models.PROTECT, related_name="list_entries"
+    )
+    province = models.ForeignKey(
+        "zones.Province", verbose_name=_("省份"), on_delete=models.PROTECT, related_name="+"
+    )
+    track = models.ForeignKey(
+        "tracks.Track", verbose_name=_("赛道"), on_delete=models.PROTECT, related_name="list_entries"
+    )
     total = models.DecimalField(_("总分"), max_digits=6, decimal_places=2)
     score_strategic = models.DecimalField(_("战略性"), max_digits=6, decimal_places=2)
     score_leading = models.DecimalField(_("领先性"), max_digits=6, decimal_places=2)
@@ -215,9 +257,16 @@ def evidence_path(instance, filename):
 class Objection(models.Model):
     """异议: a signed objection filed during public notice. Never shown publicly."""
 
-    park_list = models.ForeignKey(ParkList, verbose_name=_("榜单"), on_delete=models.PROTECT, related_name="objections")
+    park_list = models.ForeignKey(
+        ParkList, verbose_name=_("榜单"), on_delete=models.PROTECT, related_name="objections"
+    )
     entry = models.ForeignKey(
-        ListEntry, verbose_name=_("涉及条目"), null=True, blank=True, on_delete=models.PROTECT, related_name="objections"
+        ListEntry,
+        verbose_name=_("涉及条目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="objections",
     )
     receipt_number = models.CharField(_("回执编号"), max_length=32, unique=True)
     name = models.CharField(_("姓名"), max_length=64)
@@ -227,10 +276,17 @@ class Objection(models.Model):
     evidence = models.FileField(_("证明材料"), upload_to=evidence_path, blank=True, max_length=255)
     evidence_name = models.CharField(_("证明材料原文件名"), max_length=255, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
-    status = models.CharField(_("处理状态"), max_length=16, choices=ObjectionStatus.choices, default=ObjectionStatus.PENDING)
+    status = models.CharField(
+        _("处理状态"), max_length=16, choices=ObjectionStatus.choices, default=ObjectionStatus.PENDING
+    )
     resolution = models.TextField(_("处理意见"), blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
 

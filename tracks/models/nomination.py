@@ -25,18 +25,30 @@ QUOTA_STATUSES = [
 class Nomination(Indicators):
     """推荐."""
 
-    cycle = models.ForeignKey("tracks.Cycle", verbose_name=_("年度批次"), on_delete=models.PROTECT, related_name="nominations")
+    cycle = models.ForeignKey(
+        "tracks.Cycle", verbose_name=_("年度批次"), on_delete=models.PROTECT, related_name="nominations"
+    )
     province = models.ForeignKey(
         "zones.Province", verbose_name=_("推荐省份"), on_delete=models.PROTECT, related_name="nominations"
     )
-    zone = models.ForeignKey("zones.Zone", verbose_name=_("国家高新区"), on_delete=models.PROTECT, related_name="nominations")
-    track = models.ForeignKey("tracks.Track", verbose_name=_("新赛道"), on_delete=models.PROTECT, related_name="nominations")
+    zone = models.ForeignKey(
+        "zones.Zone", verbose_name=_("国家高新区"), on_delete=models.PROTECT, related_name="nominations"
+    )
+    track = models.ForeignKey(
+        "tracks.Track", verbose_name=_("新赛道"), on_delete=models.PROTECT, related_name="nominations"
+    )
     origin = models.CharField(_("培育路径"), max_length=16, choices=Origin.choices, blank=True)
-    cultivation_model = models.CharField(_("培育模式"), max_length=32, choices=CultivationModel.choices, blank=True)
+    cultivation_model = models.CharField(
+        _("培育模式"), max_length=32, choices=CultivationModel.choices, blank=True
+    )
     public_summary = models.TextField(_("公开简介"), max_length=500, blank=True)
     narrative = models.TextField(_("申报材料正文"), blank=True)
     status = models.CharField(
-        _("状态"), max_length=16, choices=NominationStatus.choices, default=NominationStatus.DRAFT, db_index=True
+        _("状态"),
+        max_length=16,
+        choices=NominationStatus.choices,
+        default=NominationStatus.DRAFT,
+        db_index=True,
     )
     status_reason = models.TextField(_("最近一次状态变更理由"), blank=True)
     library_entry = models.ForeignKey(
@@ -48,7 +60,12 @@ class Nomination(Indicators):
         related_name="nominations",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -84,7 +101,10 @@ class Nomination(Indicators):
         super().clean()
         if self.zone_id and self.province_id and self.zone.province_id != self.province_id:
             raise ValidationError(
-                {"zone": _("「%(zone)s」不属于%(province)s，不能由该省推荐。") % {"zone": self.zone, "province": self.province}}
+                {
+                    "zone": _("「%(zone)s」不属于%(province)s，不能由该省推荐。")
+                    % {"zone": self.zone, "province": self.province}
+                }
             )
 
 
@@ -96,14 +116,21 @@ def attachment_path(instance, filename):
 class NominationAttachment(models.Model):
     """A supporting document; private, served only through a permission-checked download view."""
 
-    nomination = models.ForeignKey(Nomination, verbose_name=_("推荐"), on_delete=models.PROTECT, related_name="attachments")
+    nomination = models.ForeignKey(
+        Nomination, verbose_name=_("推荐"), on_delete=models.PROTECT, related_name="attachments"
+    )
     file = models.FileField(_("文件"), upload_to=attachment_path, max_length=255)
     original_name = models.CharField(_("原文件名"), max_length=255)
     content_type = models.CharField(_("文件类型"), max_length=100)
     size = models.PositiveBigIntegerField(_("大小（字节）"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     removed_at = models.DateTimeField(_("移除时间"), null=True, blank=True)

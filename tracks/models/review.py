@@ -11,18 +11,33 @@ class ReviewerProfile(models.Model):
     """评审专家, with the affiliation used for conflict-of-interest rules (回避)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.PROTECT, related_name="reviewer_profile"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.PROTECT,
+        related_name="reviewer_profile",
     )
     name = models.CharField(_("姓名"), max_length=64)
     title = models.CharField(_("职称/职务"), max_length=64, blank=True)
     organisation = models.CharField(_("工作单位"), max_length=128, blank=True)
     province = models.ForeignKey(
-        "zones.Province", verbose_name=_("所在省份"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "zones.Province",
+        verbose_name=_("所在省份"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     zone = models.ForeignKey(
-        "zones.Zone", verbose_name=_("所在高新区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "zones.Zone",
+        verbose_name=_("所在高新区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    fields = models.ManyToManyField("tracks.Field", verbose_name=_("评审领域"), blank=True, related_name="reviewers")
+    fields = models.ManyToManyField(
+        "tracks.Field", verbose_name=_("评审领域"), blank=True, related_name="reviewers"
+    )
     is_active = models.BooleanField(_("可接受任务"), default=True)
 
     class Meta:
@@ -37,13 +52,32 @@ class ReviewerProfile(models.Model):
 class ConflictDeclaration(models.Model):
     """A declared conflict of interest: with a zone, a province or one nomination."""
 
-    reviewer = models.ForeignKey(ReviewerProfile, verbose_name=_("评审专家"), on_delete=models.PROTECT, related_name="conflicts")
-    zone = models.ForeignKey("zones.Zone", verbose_name=_("高新区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(
+        ReviewerProfile, verbose_name=_("评审专家"), on_delete=models.PROTECT, related_name="conflicts"
+    )
+    zone = models.ForeignKey(
+        "zones.Zone",
+        verbose_name=_("高新区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     province = models.ForeignKey(
-        "zones.Province", verbose_name=_("省份"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "zones.Province",
+        verbose_name=_("省份"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     nomination = models.ForeignKey(
-        "tracks.Nomination", verbose_name=_("推荐"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "tracks.Nomination",
+        verbose_name=_("推荐"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     reason = models.TextField(_("回避理由"))
     declared_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
@@ -53,7 +87,9 @@ class ConflictDeclaration(models.Model):
         verbose_name_plural = _("回避申报")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(zone__isnull=False) | models.Q(province__isnull=False) | models.Q(nomination__isnull=False),
+                condition=models.Q(zone__isnull=False)
+                | models.Q(province__isnull=False)
+                | models.Q(nomination__isnull=False),
                 name="conflict_names_something",
                 violation_error_message=_("回避申报须指明高新区、省份或推荐项目。"),
             )
@@ -66,13 +102,26 @@ class ConflictDeclaration(models.Model):
 class Assignment(models.Model):
     """评审任务: one reviewer on one nomination."""
 
-    reviewer = models.ForeignKey(ReviewerProfile, verbose_name=_("评审专家"), on_delete=models.PROTECT, related_name="assignments")
-    nomination = models.ForeignKey("tracks.Nomination", verbose_name=_("推荐"), on_delete=models.PROTECT, related_name="assignments")
+    reviewer = models.ForeignKey(
+        ReviewerProfile, verbose_name=_("评审专家"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    nomination = models.ForeignKey(
+        "tracks.Nomination", verbose_name=_("推荐"), on_delete=models.PROTECT, related_name="assignments"
+    )
     status = models.CharField(
-        _("状态"), max_length=16, choices=AssignmentStatus.choices, default=AssignmentStatus.INVITED, db_index=True
+        _("状态"),
+        max_length=16,
+        choices=AssignmentStatus.choices,
+        default=AssignmentStatus.INVITED,
+        db_index=True,
     )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("分配人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("分配人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     assigned_at = models.DateTimeField(_("分配时间"), auto_now_add=True)
     explanation = models.TextField(_("分配说明"), blank=True)
@@ -109,8 +158,12 @@ class Assignment(models.Model):
 class Score(models.Model):
     """评分: one criterion's value and comment within an assignment."""
 
-    assignment = models.ForeignKey(Assignment, verbose_name=_("评审任务"), on_delete=models.PROTECT, related_name="scores")
-    criterion = models.ForeignKey("tracks.Criterion", verbose_name=_("评价维度"), on_delete=models.PROTECT, related_name="scores")
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("评审任务"), on_delete=models.PROTECT, related_name="scores"
+    )
+    criterion = models.ForeignKey(
+        "tracks.Criterion", verbose_name=_("评价维度"), on_delete=models.PROTECT, related_name="scores"
+    )
     value = models.DecimalField(_("分值"), max_digits=6, decimal_places=2)
     # Copied from the (frozen) criterion so the database itself can refuse a value above the maximum.
     max_score = models.DecimalField(_("满分"), max_digits=6, decimal_places=2, editable=False)
@@ -123,7 +176,9 @@ class Score(models.Model):
         ordering = ["assignment", "criterion__order"]
         constraints = [
             models.UniqueConstraint(
-                fields=["assignment", "criterion"], name="score_unique_per_criterion", violation_error_message=_("该维度已评分。")
+                fields=["assignment", "criterion"],
+                name="score_unique_per_criterion",
+                violation_error_message=_("该维度已评分。"),
             ),
             models.CheckConstraint(
                 condition=models.Q(value__gte=0) & models.Q(value__lte=models.F("max_score")),
@@ -144,10 +199,17 @@ class Score(models.Model):
 class RankingSnapshot(models.Model):
     """A computed ranking of a cycle, stored with the inputs it used and their hash, so it can be reproduced."""
 
-    cycle = models.ForeignKey("tracks.Cycle", verbose_name=_("年度批次"), on_delete=models.PROTECT, related_name="rankings")
+    cycle = models.ForeignKey(
+        "tracks.Cycle", verbose_name=_("年度批次"), on_delete=models.PROTECT, related_name="rankings"
+    )
     computed_at = models.DateTimeField(_("计算时间"), auto_now_add=True)
     computed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("计算人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("计算人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     normalised = models.BooleanField(_("已标准化"), default=False)
     inputs = models.JSONField(_("输入数据"))
