@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint format migrate demo messages check clean
+.PHONY: run test install install-dev lint format migrate demo messages check clean bench wheelhouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,14 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
+# npm devDependencies (package.json): axe-core for the browser tests' accessibility checks, and ECharts, whose
+# dist file is vendored into static/vendor/echarts (`npm run vendor`); nothing is served from node_modules.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the browser tests' accessibility checks will be skipped"; fi
+
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev $(if $(wildcard package.json),node_modules/.installed)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -54,6 +60,25 @@ check: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $(VENV)/.installed $(VENV)/.installed-dev $@
+
+## Benchmarks at national scale on DATABASE_URL (bench/README.md): fills the data set once, writes
+## bench/results/latest.md and latest.json. Needs Debian's wrk (apt-get install wrk) or falls back to locust.
+bench: $(VENV)/.installed-bench
+	$(BIN)/python bench/run.py
+
+## Every wheel the project needs (runtime + $(WHEEL_EXTRAS)) in wheelhouse/, for a machine without a package index:
+##   pip install --no-index --find-links wheelhouse -e .
+WHEEL_EXTRAS ?= dev
+wheelhouse: | $(BIN)/python
+	rm -rf wheelhouse && mkdir -p wheelhouse
+	$(BIN)/pip wheel --quiet --wheel-dir wheelhouse pip 'setuptools>=69,<81' wheel
+	$(BIN)/pip wheel --quiet --wheel-dir wheelhouse '.[$(WHEEL_EXTRAS)]'
+	rm -rf build wheelhouse/new_track_registry-*.whl  # the project itself installs from its source tree
+	@ls wheelhouse | wc -l | xargs echo "wheels in wheelhouse/:"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

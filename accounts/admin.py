@@ -1,10 +1,18 @@
 """Accounts in the admin: the system administrator binds a user to the province or zone it acts for."""
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.admin_mixins import AuditedModelAdmin
 from audit.services import audit_record
@@ -63,6 +71,32 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
+    # -- 三员分立: the system administrator manages programme accounts, never the administrators' own ---------
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        # No superuser flag and no per-user permissions: a user's rights come from the role groups only.
+        hidden = {"is_superuser", "user_permissions"}
+        return [
+            (name, {**options, "fields": [f for f in options.get("fields", ()) if f not in hidden]})
+            for name, options in fieldsets
+        ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            # The three administrator roles are given on the server (manage.py create_admin), not in the admin.
+            kwargs["queryset"] = Group.objects.exclude(name__in=roles.ADMINISTRATOR_ROLES.values())
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None or request.user.is_superuser:
+            return allowed
+        # A superuser or one of the three administrators (including oneself: use 修改密码) is read-only here.
+        return not (obj.is_superuser or roles.is_administrator(obj))
+
     @admin.display(description=_("姓名"), ordering="profile__display_name")
     def display_name(self, obj):
         profile = getattr(obj, "profile", None)
@@ -95,3 +129,124 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
                         request=request,
                     )
         return response
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The security administrator: lifting login lockouts and resetting lost second-factor devices, both audited.
+
+
+def _replace_registration(model, admin_class):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, admin_class)
+
+
+class LockoutAdmin(AccessAttemptAdmin):
+    """Axes' failed-login records; deleting one lifts that lockout (解除锁定), recorded in the audit log."""
+
+    actions = ["unlock", "cleanup_expired_attempts"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def _record_unlock(self, request, attempt):
+        audit_record(
+            actor=request.user,
+            action="login.unlock",
+            obj=attempt,
+            before={
+                "username": attempt.username,
+                "ip_address": attempt.ip_address,
+                "failures_since_start": attempt.failures_since_start,
+            },
+            request=request,
+        )
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            self._record_unlock(request, obj)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for attempt in queryset:
+                self._record_unlock(request, attempt)
+            super().delete_queryset(request, queryset)
+
+    @admin.action(description=_("解除所选账户的登录锁定"), permissions=["delete"])
+    def unlock(self, request, queryset):
+        count = len(queryset)
+        self.delete_queryset(request, queryset)
+        self.message_user(
+            request, ngettext("已解除 %(n)d 条登录锁定。", "已解除 %(n)d 条登录锁定。", count) % {"n": count}
+        )
+
+
+_replace_registration(AccessAttempt, LockoutAdmin)
+
+
+class AuditedDeviceDeleteMixin:
+    """Deleting a device (the user lost the phone) is recorded; the next login enrols a new one."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def _record_reset(self, request, device):
+        audit_record(
+            actor=request.user,
+            action="2fa.reset",
+            obj=device.user,
+            before={"device": device._meta.label_lower, "name": device.name, "confirmed": device.confirmed},
+            request=request,
+        )
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            self._record_reset(request, obj)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for device in queryset.select_related("user"):
+                self._record_reset(request, device)
+            super().delete_queryset(request, queryset)
+
+
+class AuditedTOTPDeviceAdmin(AuditedDeviceDeleteMixin, TOTPDeviceAdmin):
+    pass
+
+
+class AuditedStaticDeviceAdmin(AuditedDeviceDeleteMixin, StaticDeviceAdmin):
+    pass
+
+
+_replace_registration(TOTPDevice, AuditedTOTPDeviceAdmin)
+_replace_registration(StaticDevice, AuditedStaticDeviceAdmin)
+
+
+# The admin's own 修改密码 page (a user changing their own password) is recorded like the account page's.
+_admin_password_change = admin.site.password_change
+
+
+def _audited_admin_password_change(request, extra_context=None):
+    response = _admin_password_change(request, extra_context=extra_context)
+    if request.method == "POST" and response.status_code == 302:
+        audit_record(
+            actor=request.user,
+            action="user.password_change",
+            obj=request.user,
+            after={"by": "self"},
+            request=request,
+        )
+    return response
+
+
+admin.site.password_change = _audited_admin_password_change

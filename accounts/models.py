@@ -10,10 +10,20 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="profile"
     )
     province = models.ForeignKey(
-        "zones.Province", verbose_name=_("所属省份"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "zones.Province",
+        verbose_name=_("所属省份"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     zone = models.ForeignKey(
-        "zones.Zone", verbose_name=_("所属高新区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "zones.Zone",
+        verbose_name=_("所属高新区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     display_name = models.CharField(_("姓名"), max_length=64, blank=True)
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)

@@ -26,21 +26,34 @@ GROUP_PERMISSIONS = {
     STAFF: {
         "zones": ["add", "change", "view"],
         "tracks": ["add", "change", "view"],
+        "cultivation": ["add", "change", "view"],
     },
     REVIEWER: {
         "tracks.assignment": ["view", "change"],
         "tracks.score": ["view", "change", "add"],
     },
+    # 三员分立: users and their group membership (groups' permissions are defined here, in code) ...
     SYSTEM_ADMIN: {
         "auth.user": ["add", "change", "view"],
         "auth.group": ["view"],
         "accounts.profile": ["add", "change", "view"],
     },
-    SECURITY_ADMIN: {"auth.user": ["view"]},
+    # ... login lockouts (lifting one deletes its access attempt) and second-factor devices (reset a lost one) ...
+    SECURITY_ADMIN: {
+        "auth.user": ["view"],
+        "axes.accessattempt": ["view", "delete"],
+        "axes.accesslog": ["view"],
+        "axes.accessfailurelog": ["view"],
+        "otp_totp.totpdevice": ["view", "delete"],
+        "otp_static.staticdevice": ["view", "delete"],
+    },
+    # ... and the audit log, read-only, nothing else.
     AUDIT_ADMIN: {"audit.auditevent": ["view"]},
 }
 # Roles that work in the admin and so need is_staff.
 ADMIN_ROLES = {REVIEWER, STAFF, SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN}
+# The three administrators (三员); `manage.py create_admin --role system|security|audit` creates them.
+ADMINISTRATOR_ROLES = {"system": SYSTEM_ADMIN, "security": SECURITY_ADMIN, "audit": AUDIT_ADMIN}
 
 
 def group_names(user) -> frozenset[str]:
@@ -63,6 +76,19 @@ def is_programme_staff(user) -> bool:
 
 def is_reviewer(user) -> bool:
     return has_role(user, REVIEWER)
+
+
+def is_administrator(user) -> bool:
+    """One of the three administrators (系统/安全/审计管理员)."""
+    return bool(group_names(user) & set(ADMINISTRATOR_ROLES.values()))
+
+
+def requires_two_factor(user) -> bool:
+    """Whoever works in the admin signs in with a second factor: reviewers, programme staff, the three
+    administrators and any other staff or superuser account."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_staff or user.is_superuser or group_names(user) & ADMIN_ROLES)
 
 
 def _profile(user):
@@ -104,7 +130,9 @@ def sync_group_permissions(sender=None, **kwargs):
         for target, actions in GROUP_PERMISSIONS.get(name, {}).items():
             if "." in target:
                 app_label, model = target.split(".")
-                perms = Permission.objects.filter(content_type__app_label=app_label, content_type__model=model)
+                perms = Permission.objects.filter(
+                    content_type__app_label=app_label, content_type__model=model
+                )
             else:
                 perms = Permission.objects.filter(content_type__app_label=target)
             wanted.extend(p for p in perms if p.codename.split("_", 1)[0] in actions)

@@ -13,7 +13,15 @@ from .models import Profile
 
 
 def account_create(
-    *, username: str, password: str, role: str, actor=None, province=None, zone=None, display_name="", password_hash=""
+    *,
+    username: str,
+    password: str,
+    role: str,
+    actor=None,
+    province=None,
+    zone=None,
+    display_name="",
+    password_hash="",
 ):
     """Create a user in one role group, bound to its province or zone; the password must pass the policy.
 
@@ -37,6 +45,10 @@ def account_create(
             actor=actor,
             action="account.create",
             obj=user,
-            after={"role": role, "province": getattr(province, "code", None), "zone": getattr(zone, "key", None)},
+            after={
+                "role": role,
+                "province": getattr(province, "code", None),
+                "zone": getattr(zone, "key", None),
+            },
         )
     return user

@@ -1,6 +1,12 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+#: 等保: audit records are kept at least this long; archive_audit refuses anything shorter.
+MINIMUM_RETENTION_DAYS = 180
 
 
 class AppendOnlyError(Exception):
@@ -21,6 +27,16 @@ class AppendOnlyQuerySet(models.QuerySet):
 
     def update_or_create(self, *args, **kwargs):
         raise AppendOnlyError(_("该记录只能追加，不能修改。"))
+
+    def _archive_delete(self, *, cutoff, max_id: int) -> int:
+        """The only way rows leave the audit log: audit.archive.audit_archive, after writing them to a file, in
+        its transaction. Never rows younger than the minimum retention, whatever ``cutoff`` says."""
+        minimum = timezone.now() - datetime.timedelta(days=MINIMUM_RETENTION_DAYS)
+        if cutoff > minimum:
+            raise AppendOnlyError(_("审计记录至少保存 %(days)d 天。") % {"days": MINIMUM_RETENTION_DAYS})
+        doomed = self.filter(at__lt=cutoff, pk__lte=max_id)
+        deleted, _per_model = models.QuerySet.delete(doomed)
+        return deleted
 
 
 class AuditEvent(models.Model):

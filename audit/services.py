@@ -2,8 +2,10 @@
 
 import datetime
 import decimal
+import ipaddress
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 from .models import AuditEvent
@@ -40,9 +42,18 @@ def diff(before: dict, after: dict) -> tuple[dict, dict]:
 
 
 def client_ip(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or the header a trusted TLS proxy sets (settings.NTR_CLIENT_IP_HEADER,
+    which the proxy must overwrite, never append to). Axes uses the same function for its lockouts."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    meta = getattr(request, "META", None) or {}
+    header = getattr(settings, "NTR_CLIENT_IP_HEADER", "")
+    value = (meta.get(header) if header else None) or meta.get("REMOTE_ADDR") or ""
+    value = value.split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
 
 
 def audit_record(

@@ -62,6 +62,21 @@ def staff(**kwargs):
     return _with_group(UserFactory(**kwargs), roles.STAFF)
 
 
+def system_admin(**kwargs):
+    """系统管理员 (三员): users and groups."""
+    return _with_group(UserFactory(**kwargs), roles.SYSTEM_ADMIN)
+
+
+def security_admin(**kwargs):
+    """安全管理员 (三员): lockouts and second-factor devices."""
+    return _with_group(UserFactory(**kwargs), roles.SECURITY_ADMIN)
+
+
+def audit_admin(**kwargs):
+    """审计管理员 (三员): reads the audit log."""
+    return _with_group(UserFactory(**kwargs), roles.AUDIT_ADMIN)
+
+
 class FieldFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.Field
@@ -147,3 +162,168 @@ class ReviewerProfileFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"专家{n}")
     organisation = "某研究院"
     province = factory.LazyFunction(lambda: province("110000"))
+
+
+# -- expert review (issue 4) ---------------------------------------------------------------------------------------
+
+
+def reviewer(province_code="110000", *, fields=(), zone_key=None, **kwargs):
+    """A reviewer (account in the 评审专家 group + profile) affiliated with a province (and a zone), on panels."""
+    profile = ReviewerProfileFactory(
+        province=province(province_code) if province_code else None,
+        zone=zone(zone_key) if zone_key else None,
+        **kwargs,
+    )
+    if fields:
+        profile.fields.set(fields)
+    return profile
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Assignment
+
+    reviewer = factory.SubFactory(ReviewerProfileFactory)
+    nomination = factory.SubFactory(NominationFactory)
+    status = m.AssignmentStatus.INVITED
+
+
+# -- the provincial portal (issue 3) ------------------------------------------------------------------------------
+
+
+class LibraryEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.LibraryEntry
+
+    zone = factory.LazyFunction(lambda: zone("440000-03"))
+    track = factory.SubFactory(TrackFactory)
+    entered_cycle = factory.SubFactory(CycleFactory)
+    status = m.LibraryStatus.CULTIVATING
+
+
+class MonitoringReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.MonitoringReport
+
+    entry = factory.SubFactory(LibraryEntryFactory)
+    year = 2025
+    enterprise_count = 100
+    revenue = Decimal("120.50")
+    revenue_growth = Decimal("8.00")
+    rd_spending = Decimal("9.10")
+
+
+def draft_nomination(**kwargs):
+    """A complete draft (every field a submit needs), in an open cycle unless one is given."""
+    return NominationFactory(status=m.NominationStatus.DRAFT, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Published lists (issue 5): a cycle scored through the ORM, ranked by the ranking service.
+
+
+def scored_cycle(zone_keys, *, year=2031, track=None, reviewers=3, base=Decimal("90"), step=Decimal("2.5")):
+    """A cycle whose nominations (one per zone, in ``zone_keys`` order, on one track) each have ``reviewers``
+    submitted reviews, the first scored highest; returns (cycle, track, [nominations]). Ranks follow the order."""
+    cycle = CycleFactory(year=year, status=m.CycleStatus.REVIEW)
+    criteria = criteria_for(cycle)
+    track = track or TrackFactory(name=f"人形机器人{year}")
+    experts = [ReviewerProfileFactory() for _ in range(reviewers)]
+    moment = timezone.now() - datetime.timedelta(days=30)
+    nominations = []
+    for index, key in enumerate(zone_keys):
+        place = zone(key)
+        nomination = NominationFactory(
+            cycle=cycle, zone=place, province=place.province, track=track, status=m.NominationStatus.SCORED
+        )
+        value = base - step * index
+        for number, expert in enumerate(experts):
+            assignment = m.Assignment.objects.create(
+                reviewer=expert,
+                nomination=nomination,
+                status=m.AssignmentStatus.SUBMITTED,
+                pledge_signed_at=moment,
+                submitted_at=moment + datetime.timedelta(minutes=index * 10 + number),
+            )
+            m.Score.objects.bulk_create(
+                [
+                    m.Score(
+                        assignment=assignment,
+                        criterion=criterion,
+                        max_score=criterion.max_score,
+                        value=value + offset,
+                        comment=f"{criterion.name}评语{number}" if number == 0 else "",
+                    )
+                    for criterion, offset in zip(
+                        criteria, (Decimal("1"), Decimal("0"), Decimal("-1"), Decimal("0.5")), strict=True
+                    )
+                ]
+            )
+        nominations.append(nomination)
+    return cycle, track, nominations
+
+
+def list_on_notice(zone_keys, *, year=2031, top_n=None, min_score=None, actor=None, days_ago=8, track=None):
+    """A track list built by the list service from a real ranking and put on notice ``days_ago`` days ago (the
+    notice lasts 7 days: 8 means it has ended, 1 that it is open). Returns (park_list, staff user)."""
+    from tracks.services.lists import list_build, list_open_notice
+    from tracks.services.ranking import ranking_compute
+
+    actor = actor or staff()
+    cycle, track, _nominations = scored_cycle(zone_keys, year=year, track=track)
+    snapshot = ranking_compute(cycle=cycle, actor=actor)
+    park_list = list_build(
+        actor=actor,
+        snapshot=snapshot,
+        field=track.field,
+        track=track,
+        top_n=top_n if top_n is not None or min_score is not None else len(zone_keys),
+        min_score=min_score,
+    )
+    park_list = list_open_notice(
+        actor=actor, park_list=park_list, starts_at=timezone.now() - datetime.timedelta(days=days_ago)
+    )
+    return park_list, actor
+
+
+def published_list(zone_keys, **kwargs):
+    """A list built, noticed and published through the services. Returns (park_list, staff user)."""
+    from tracks.services.lists import list_publish
+
+    park_list, actor = list_on_notice(zone_keys, **kwargs)
+    return list_publish(actor=actor, park_list=park_list), actor
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 精准性培育 (issue 8): support measures and typical cases of library entries.
+
+
+class SupportMeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cultivation.SupportMeasure"
+
+    entry = factory.SubFactory(LibraryEntryFactory)
+    kind = "technology"
+    title = factory.Sequence(lambda n: f"培育举措{n}")
+    date = datetime.date(2025, 3, 1)
+    issuer = "某省科学技术厅"
+    amount = None
+    description = "举措内容。"
+
+
+class TypicalCaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cultivation.TypicalCase"
+
+    entry = factory.SubFactory(LibraryEntryFactory)
+    title = factory.Sequence(lambda n: f"典型案例{n}")
+    summary = "以应用场景牵引新赛道成长。"
+    body = "案例正文。"
+    cultivation_model = m.CultivationModel.SCENARIO
+    status = "draft"
+
+
+def published_case(**kwargs):
+    """A typical case published (stamped now) without going through the service."""
+    kwargs.setdefault("published_at", timezone.now())
+    return TypicalCaseFactory(status="published", **kwargs)

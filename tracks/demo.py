@@ -23,6 +23,7 @@ from .models import (
     CycleStatus,
     Field,
     Nomination,
+    NominationStatus,
     Origin,
     ReviewerProfile,
     Score,
@@ -37,7 +38,12 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEMO_PASSWORD = "Demo-Passw0rd!"  # noqa: S105 - printed for the demo; seeding is refused in production
 
 FIELDS = [
-    ("ai", "人工智能", "Artificial intelligence", ["人形机器人", "具身智能", "智能网联汽车", "AI大模型应用", "智能传感器"]),
+    (
+        "ai",
+        "人工智能",
+        "Artificial intelligence",
+        ["人形机器人", "具身智能", "智能网联汽车", "AI大模型应用", "智能传感器"],
+    ),
     ("bio", "生物制造", "Bio-manufacturing", ["合成生物", "细胞与基因治疗", "生物基材料", "高端医疗器械"]),
     ("energy", "新能源", "New energy", ["新型储能", "氢能", "钠离子电池", "光伏钙钛矿"]),
     ("materials", "新材料", "Advanced materials", ["智能织物", "氢冶金", "碳纤维复合材料", "第三代半导体"]),
@@ -54,13 +60,49 @@ ALIASES = {
     "低空经济": ["低空飞行器"],
 }
 CRITERIA = [
-    ("strategic", "战略性", Decimal("30"), "优（90–100）：契合国家战略，填补关键空白\n良（75–89）：契合区域战略\n中（60–74）：一般性布局\n差（0–59）：战略关联弱"),
-    ("leading", "领先性", Decimal("25"), "优（90–100）：技术国际领先\n良（75–89）：国内领先\n中（60–74）：国内先进\n差（0–59）：跟随"),
-    ("growth", "成长性", Decimal("25"), "优（90–100）：营收和企业数高速增长\n良（75–89）：稳定增长\n中（60–74）：增长放缓\n差（0–59）：负增长"),
-    ("driving", "带动性", Decimal("20"), "优（90–100）：辐射带动全国\n良（75–89）：带动区域\n中（60–74）：带动园区\n差（0–59）：带动有限"),
+    (
+        "strategic",
+        "战略性",
+        Decimal("30"),
+        "优（90–100）：契合国家战略，填补关键空白\n良（75–89）：契合区域战略\n中（60–74）：一般性布局\n差（0–59）：战略关联弱",
+    ),
+    (
+        "leading",
+        "领先性",
+        Decimal("25"),
+        "优（90–100）：技术国际领先\n良（75–89）：国内领先\n中（60–74）：国内先进\n差（0–59）：跟随",
+    ),
+    (
+        "growth",
+        "成长性",
+        Decimal("25"),
+        "优（90–100）：营收和企业数高速增长\n良（75–89）：稳定增长\n中（60–74）：增长放缓\n差（0–59）：负增长",
+    ),
+    (
+        "driving",
+        "带动性",
+        Decimal("20"),
+        "优（90–100）：辐射带动全国\n良（75–89）：带动区域\n中（60–74）：带动园区\n差（0–59）：带动有限",
+    ),
 ]
-PROVINCES_2025 = ["110000", "310000", "320000", "330000", "340000", "370000", "420000", "430000", "440000",
-                  "500000", "510000", "610000", "350000", "410000", "210000", "120000"]
+PROVINCES_2025 = [
+    "110000",
+    "310000",
+    "320000",
+    "330000",
+    "340000",
+    "370000",
+    "420000",
+    "430000",
+    "440000",
+    "500000",
+    "510000",
+    "610000",
+    "350000",
+    "410000",
+    "210000",
+    "120000",
+]
 PROVINCES_2026 = ["440000", "320000", "330000", "510000", "420000", "370000", "340000", "610000"]
 SUMMARIES = [
     "依托龙头企业和重点实验室，形成从研发到中试再到规模化生产的完整链条。",
@@ -68,9 +110,29 @@ SUMMARIES = [
     "由传统优势产业升级衍生，骨干企业牵头组建创新联合体，关键技术实现突破。",
     "前瞻布局未来产业，科学家与企业家联合创业，孵化转化体系较为完善。",
 ]
-ORGANISATIONS = ["中国科学院", "清华大学", "国家发展改革委宏观经济研究院", "中国工程院战略咨询中心",
-                 "上海交通大学", "浙江大学", "华中科技大学", "中国信息通信研究院", "国家制造强国建设战略咨询委员会"]
-REVIEWER_PROVINCES = ["110000", "310000", "320000", "330000", "420000", "440000", "510000", "610000", "120000", "230000"]
+ORGANISATIONS = [
+    "中国科学院",
+    "清华大学",
+    "国家发展改革委宏观经济研究院",
+    "中国工程院战略咨询中心",
+    "上海交通大学",
+    "浙江大学",
+    "华中科技大学",
+    "中国信息通信研究院",
+    "国家制造强国建设战略咨询委员会",
+]
+REVIEWER_PROVINCES = [
+    "110000",
+    "310000",
+    "320000",
+    "330000",
+    "420000",
+    "440000",
+    "510000",
+    "610000",
+    "120000",
+    "230000",
+]
 
 
 def at(year, month, day, hour=9):
@@ -85,7 +147,9 @@ class DemoAccounts:
         self.password_hash = make_password(DEMO_PASSWORD)
 
     def make(self, username, role, label=None, **kwargs):
-        user = account_create(username=username, password="", password_hash=self.password_hash, role=role, **kwargs)
+        user = account_create(
+            username=username, password="", password_hash=self.password_hash, role=role, **kwargs
+        )
         if label:
             self.printed.append((username, label))
         return user
@@ -100,19 +164,28 @@ def seed_demo() -> list[tuple[str, str]]:
         staff = accounts.make("staff", roles.STAFF, "业务管理员（火炬中心）", display_name="王敏")
         officials = {
             code: accounts.make(
-                f"official_{code}", roles.OFFICIAL, f"省级主管部门 · {Province.objects.get(code=code).name}",
+                f"official_{code}",
+                roles.OFFICIAL,
+                f"省级主管部门 · {Province.objects.get(code=code).name}",
                 province=Province.objects.get(code=code),
             )
             for code in sorted(set(PROVINCES_2025) | set(PROVINCES_2026))
         }
-        zone_user = accounts.make("zone_440000_02", roles.ZONE_PREPARER, "高新区管委会 · 深圳市高新技术产业园区",
-                                  zone=Zone.objects.get(key="440000-02"))
+        zone_user = accounts.make(
+            "zone_440000_02",
+            roles.ZONE_PREPARER,
+            "高新区管委会 · 深圳市高新技术产业园区",
+            zone=Zone.objects.get(key="440000-02"),
+        )
         reviewers = _reviewers(accounts, rng)
         # The 2025 round runs through the real services with its window open now, then is dated back to 2025.
         now = timezone.now()
-        cycle_2025 = _cycle(2025, now - datetime.timedelta(days=1), now + datetime.timedelta(days=1), CycleStatus.NOMINATION)
+        cycle_2025 = _cycle(
+            2025, now - datetime.timedelta(days=1), now + datetime.timedelta(days=1), CycleStatus.NOMINATION
+        )
         _nominations_2025(cycle_2025, tracks, officials, staff, reviewers, rng)
         _publish_2025(cycle_2025, staff)
+        _cultivation_2025(cycle_2025, officials, staff, rng)
         closes_2026 = max(at(2026, 12, 31, 18), timezone.now() + datetime.timedelta(days=30))
         cycle_2026 = _cycle(2026, at(2026, 10, 15), closes_2026, CycleStatus.NOMINATION)
         _nominations_2026(cycle_2026, tracks, officials, zone_user, staff, rng)
@@ -162,8 +235,15 @@ def _cycle(year, opens, closes, status) -> Cycle:
         reviewers_per_nomination=5,
     )
     for order, (code, name, weight, rubric) in enumerate(CRITERIA):
-        Criterion.objects.create(cycle=cycle, code=code, name=name, weight=weight, max_score=Decimal("100"),
-                                 rubric=rubric, order=order)
+        Criterion.objects.create(
+            cycle=cycle,
+            code=code,
+            name=name,
+            weight=weight,
+            max_score=Decimal("100"),
+            rubric=rubric,
+            order=order,
+        )
     return cycle
 
 
@@ -211,22 +291,38 @@ def _pairs(provinces, tracks, per_province, rng):
 
 def _nominations_2025(cycle, tracks, officials, staff, reviewers, rng):
     # Concentrate on six tracks so the published track list has a real field of competitors.
-    focus = [t for t in tracks if t.name in {"人形机器人", "新型储能", "合成生物", "量子信息", "氢冶金", "智能织物"}]
+    focus = [
+        t
+        for t in tracks
+        if t.name in {"人形机器人", "新型储能", "合成生物", "量子信息", "氢冶金", "智能织物"}
+    ]
     accepted = []
     for zone, track in _pairs(PROVINCES_2025, focus + tracks[:6], 5, rng):
         official = officials[zone.province.code]
-        nomination = nomination_create(actor=official, cycle=cycle, zone=zone, track=track, data=_content(rng))
+        nomination = nomination_create(
+            actor=official, cycle=cycle, zone=zone, track=track, data=_content(rng)
+        )
         roll = rng.random()
         if roll < 0.05:
-            nomination_transition(actor=official, nomination=nomination, action="withdraw", reason="调整推荐方向")
+            nomination_transition(
+                actor=official, nomination=nomination, action="withdraw", reason="调整推荐方向"
+            )
             continue
         nomination_transition(actor=official, nomination=nomination, action="submit")
         if roll < 0.12:
-            nomination_transition(actor=staff, nomination=nomination, action="reject", reason="不属于新赛道范畴")
+            nomination_transition(
+                actor=staff, nomination=nomination, action="reject", reason="不属于新赛道范畴"
+            )
             continue
         if roll < 0.22:
-            nomination_transition(actor=staff, nomination=nomination, action="return", reason="补充近三年营业收入证明")
-            nomination_update(actor=official, nomination=nomination, data={"narrative": nomination.narrative + "\n附：营业收入证明"})
+            nomination_transition(
+                actor=staff, nomination=nomination, action="return", reason="补充近三年营业收入证明"
+            )
+            nomination_update(
+                actor=official,
+                nomination=nomination,
+                data={"narrative": nomination.narrative + "\n附：营业收入证明"},
+            )
             nomination_transition(actor=official, nomination=nomination, action="submit")
         nomination = nomination_transition(actor=staff, nomination=nomination, action="accept")
         accepted.append(nomination)
@@ -235,7 +331,9 @@ def _nominations_2025(cycle, tracks, officials, staff, reviewers, rng):
         _review(nomination, reviewers, rng)
         nomination_transition(actor=staff, nomination=nomination, action="mark_scored")
     # The 2025 round happened in 2025: move the demo's workflow stamps back into its windows.
-    Nomination.objects.filter(cycle=cycle).update(submitted_at=at(2025, 4, 20), status_changed_at=at(2025, 6, 30))
+    Nomination.objects.filter(cycle=cycle).update(
+        submitted_at=at(2025, 4, 20), status_changed_at=at(2025, 6, 30)
+    )
     Cycle.objects.filter(pk=cycle.pk).update(
         status=CycleStatus.PUBLICATION,
         nomination_opens_at=at(2025, 3, 1),
@@ -280,25 +378,135 @@ def _review(nomination, reviewers, rng):
 def _publish_2025(cycle, staff):
     snapshot = ranking.ranking_compute(cycle=cycle, actor=staff)
     humanoid = Track.objects.get(name="人形机器人")
-    park_list = list_services.list_build(actor=staff, snapshot=snapshot, field=humanoid.field, track=humanoid, top_n=10)
+    park_list = list_services.list_build(
+        actor=staff, snapshot=snapshot, field=humanoid.field, track=humanoid, top_n=10
+    )
     notice_start = at(2025, 8, 1)
     list_services.list_open_notice(actor=staff, park_list=park_list, starts_at=notice_start)
-    list_services.list_publish(actor=staff, park_list=park_list, now=at(2025, 8, 11, 10))
+    published = list_services.list_publish(actor=staff, park_list=park_list, now=at(2025, 8, 11, 10))
+    _announce_2025(published, staff, notice_start)
+    # A second list still on public notice, with one objection waiting for staff (see 异议 in the admin).
+    storage = Track.objects.get(name="新型储能")
+    notice = list_services.list_build(
+        actor=staff, snapshot=snapshot, field=storage.field, track=storage, top_n=5
+    )
+    notice = list_services.list_open_notice(
+        actor=staff, park_list=notice, starts_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    list_services.objection_file(
+        park_list=notice,
+        entry=notice.entries.order_by("rank").last(),
+        name="张伟",
+        organisation="某储能产业联盟",
+        contact="010-66668888",
+        statement="该园区申报的新型储能企业数量包含了传统电池制造企业，与赛道口径不符，请予核实。",
+    )
+
+
+def _announce_2025(published, staff, notice_start):
+    """The programme's notices around the 2025 list: the call, its public notice and its publication."""
+    from .models import Announcement, AnnouncementKind
+
+    title = published.title
+    for kind, heading, body, moment in [
+        (
+            AnnouncementKind.CALL,
+            "关于开展2025年度国家高新区新赛道推荐工作的通知",
+            "各省、自治区、直辖市及新疆生产建设兵团科技主管部门：\n\n"
+            "为落实国家高新区新赛道培育行动，现组织开展2025年度新赛道推荐工作。请于2025年4月30日前，"
+            "通过本平台推荐本地区国家高新区符合条件的新赛道，每省推荐名额6项。",
+            at(2025, 3, 1),
+        ),
+        (
+            AnnouncementKind.NOTICE,
+            f"{title}公示",
+            f"经省级推荐、形式审查和专家评审，现将{title}予以公示，公示期为7天。"
+            "对公示名单有异议的，请在公示期内通过本平台实名提出，并提供必要的证明材料。",
+            notice_start,
+        ),
+        (
+            AnnouncementKind.NOTICE,
+            f"关于发布{title}的公告",
+            f"{title}经公示无异议，现正式发布。榜单附 SHA-256 与 SM3 校验值，发布后不再修改，"
+            "如有更正将以新版本发布。",
+            published.published_at,
+        ),
+    ]:
+        Announcement.objects.create(
+            kind=kind, title=heading, body=body, is_published=True, published_at=moment, author=staff
+        )
 
 
 def _nominations_2026(cycle, tracks, officials, zone_user, staff, rng):
     for index, (zone, track) in enumerate(_pairs(PROVINCES_2026, tracks, 5, rng)):
         official = officials[zone.province.code]
-        nomination = nomination_create(actor=official, cycle=cycle, zone=zone, track=track, data=_content(rng))
+        nomination = nomination_create(
+            actor=official, cycle=cycle, zone=zone, track=track, data=_content(rng)
+        )
         step = index % 5
         if step >= 1:
             nomination_transition(actor=official, nomination=nomination, action="submit")
         if step == 2:
-            nomination_transition(actor=staff, nomination=nomination, action="return", reason="请补充应用场景清单")
+            nomination_transition(
+                actor=staff, nomination=nomination, action="return", reason="请补充应用场景清单"
+            )
         if step == 3:
             nomination_transition(actor=staff, nomination=nomination, action="accept")
     # A draft the Shenzhen zone prepared and its province has not yet recommended.
     nomination_create(
-        actor=zone_user, cycle=cycle, zone=zone_user.profile.zone, track=Track.objects.get(name="低空经济"),
+        actor=zone_user,
+        cycle=cycle,
+        zone=zone_user.profile.zone,
+        track=Track.objects.get(name="低空经济"),
         data=_content(rng),
     )
+
+
+MEASURES = [
+    ("technology", "共建省级人形机器人创新中心", "省科学技术厅", Decimal("1.50")),
+    ("finance", "设立新赛道产业引导基金", "高新区管委会", Decimal("10.00")),
+    ("scenario", "开放首批标杆应用场景清单", "市工业和信息化局", None),
+    ("incubation", "建设专业孵化器与中试平台", "高新区管委会", Decimal("0.80")),
+    ("brand", "举办新赛道创新创业大赛", "省科学技术厅", None),
+]
+
+
+def _cultivation_2025(cycle, officials, staff, rng):
+    """Monitoring, support measures and a published typical case for the zones on the 2025 list."""
+    from cultivation.models import TypicalCase
+    from cultivation.services import case_publish, measure_record
+
+    from .services.monitoring import monitoring_report_file
+
+    listed = Nomination.objects.filter(cycle=cycle, status=NominationStatus.LISTED).select_related(
+        "library_entry", "province", "zone"
+    )
+    for index, nomination in enumerate(listed.order_by("pk")):
+        official = officials[nomination.province.code]
+        entry = nomination.library_entry
+        base = _indicators(rng)
+        for year, factor in ((2024, Decimal("0.85")), (2025, Decimal("1"))):
+            data = {**base, "revenue": (base["revenue"] * factor).quantize(Decimal("0.01"))}
+            monitoring_report_file(actor=official, entry=entry, year=year, data=data)
+        for offset in range(2):
+            kind, title, issuer, amount = MEASURES[(index + offset) % len(MEASURES)]
+            measure_record(
+                actor=official,
+                entry=entry,
+                kind=kind,
+                title=title,
+                date=datetime.date(2025, 3 + 4 * offset, 10 + index),
+                issuer=issuer,
+                amount=amount,
+                description="围绕新赛道培育的针对性举措，已按计划推进。",
+            )
+        if index < 2:
+            case = TypicalCase.objects.create(
+                entry=entry,
+                title=f"{nomination.zone.display_name}：以应用场景牵引{nomination.track.name}加速成长",
+                summary="开放应用场景、联合龙头企业与科研院所，形成从技术到产品再到规模应用的培育链条。",
+                body="一、做法\n二、成效\n三、经验",
+                cultivation_model=nomination.cultivation_model or CultivationModel.SCENARIO,
+                created_by=staff,
+            )
+            case_publish(actor=staff, case=case)

@@ -32,11 +32,18 @@ def nominations_for(user):
     return base.none()
 
 
+HEAVY_LIST_FIELDS = ("inputs", "canonical_json")
+
+
 def lists_public():
     """Lists the public may read: on notice, published and superseded versions; never drafts."""
-    return ParkList.objects.filter(
-        status__in=[ListStatus.NOTICE, ListStatus.PUBLISHED, ListStatus.SUPERSEDED]
-    ).select_related("cycle", "field", "track")
+    # The stored ranking inputs and canonical JSON are megabytes per list at national scale: load them only where
+    # a page really uses them (hash verification, the JSON download), never for listing.
+    return (
+        ParkList.objects.filter(status__in=[ListStatus.NOTICE, ListStatus.PUBLISHED, ListStatus.SUPERSEDED])
+        .select_related("cycle", "field", "track")
+        .defer(*HEAVY_LIST_FIELDS)
+    )
 
 
 def latest_published_list():
@@ -60,3 +67,404 @@ def home_counts() -> dict:
         "cycles": Cycle.objects.count(),
         "library": library_public().count(),
     }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The provincial portal (issue 3)
+
+
+def portal_scope(user):
+    """(province, zone) a portal user acts for: an official (province, None), a zone preparer (its province, zone),
+    anyone else (None, None)."""
+    province = roles.official_province(user)
+    if province is not None:
+        return province, None
+    zone = roles.preparer_zone(user)
+    if zone is not None:
+        return zone.province, zone
+    return None, None
+
+
+def zones_for(user):
+    """Zones a user may prepare nominations for: an official any active zone of the province, a preparer its own."""
+    province = roles.official_province(user)
+    if province is not None:
+        return Zone.objects.filter(province=province, is_active=True).select_related("province").order_by("key")
+    zone = roles.preparer_zone(user)
+    if zone is not None:
+        return Zone.objects.filter(pk=zone.pk).select_related("province")
+    return Zone.objects.none()
+
+
+def tracks_selectable(user):
+    """Tracks a nomination may name: every active track, and the proposed ones a user of the same province named."""
+    from django.contrib.auth import get_user_model
+
+    province, _zone = portal_scope(user)
+    condition = Q(status=TrackStatus.ACTIVE)
+    if province is not None:
+        proposers = get_user_model().objects.filter(
+            Q(profile__province=province) | Q(profile__zone__province=province)
+        )
+        condition |= Q(status=TrackStatus.PROPOSED, proposed_by__in=proposers.values("pk"))
+    return Track.objects.filter(condition).select_related("field")
+
+
+def library_entries_for(user):
+    """Library entries a user may see in the portal: staff all, an official the province's, a preparer the zone's."""
+    base = LibraryEntry.objects.select_related("zone__province", "track__field", "entered_cycle")
+    if roles.is_programme_staff(user):
+        return base
+    province = roles.official_province(user)
+    if province is not None:
+        return base.filter(zone__province=province)
+    zone = roles.preparer_zone(user)
+    if zone is not None:
+        return base.filter(zone=zone)
+    return base.none()
+
+
+def notifications_for(user):
+    from .models import Notification
+
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(user=user)
+
+
+def officials_of(province):
+    """The active accounts of a province's competent department (who a province's notices go to)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        is_active=True, groups__name=roles.OFFICIAL, profile__province=province
+    ).distinct()
+
+
+def preparers_of(zone):
+    """The active accounts of a zone's administrative committee."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        is_active=True, groups__name=roles.ZONE_PREPARER, profile__zone=zone
+    ).distinct()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Expert review (issue 4): a reviewer sees only their own assignments, a nomination's content only after the pledge,
+# and the others' scores only once their own is submitted, anonymised.
+
+
+def assignments_for(user):
+    """Assignments a user may see: programme staff all, a reviewer their own, anyone else none."""
+    from .models import Assignment
+
+    base = Assignment.objects.select_related(
+        "reviewer",
+        "nomination__cycle",
+        "nomination__province",
+        "nomination__zone",
+        "nomination__track__field",
+    )
+    if roles.is_programme_staff(user):
+        return base
+    if roles.is_reviewer(user):
+        return base.filter(reviewer__user=user)
+    return base.none()
+
+
+def scores_for(user):
+    """Scores a user may see: programme staff all, a reviewer those of their own assignments, anyone else none."""
+    from .models import Score
+
+    base = Score.objects.select_related(
+        "criterion__cycle",
+        "assignment__reviewer",
+        "assignment__nomination__cycle",
+        "assignment__nomination__zone",
+        "assignment__nomination__track",
+    )
+    if roles.is_programme_staff(user):
+        return base
+    if roles.is_reviewer(user):
+        return base.filter(assignment__reviewer__user=user)
+    return base.none()
+
+
+def may_see_nomination_content(user, assignment) -> bool:
+    """A nomination's indicators, narrative and attachments: staff always; its reviewer only after signing the
+    pledge, while the assignment is accepted or submitted (never after declining, a conflict or removal)."""
+    from .models import AssignmentStatus
+
+    if roles.is_programme_staff(user):
+        return True
+    return (
+        getattr(user, "is_authenticated", False)
+        and assignment.reviewer.user_id == user.pk
+        and assignment.pledge_signed_at is not None
+        and assignment.status in (AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED)
+    )
+
+
+def reviewer_label(index: int) -> str:
+    """专家A, 专家B … 专家Z, 专家A2 …: the anonymous name of the index-th other reviewer."""
+    from django.utils.translation import gettext as _
+
+    letter = chr(ord("A") + index % 26)
+    suffix = str(index // 26 + 1) if index >= 26 else ""
+    return _("专家%(letter)s") % {"letter": f"{letter}{suffix}"}
+
+
+def peer_reviews_for(user, assignment) -> list[dict]:
+    """The other submitted reviews of the assignment's nomination, anonymised, for its reviewer once their own is
+    submitted (empty before): [{"label": "专家A", "scores": {code: Score}, "total": Decimal | None}, …] in order of
+    submission. Names never leave this function."""
+    from decimal import Decimal
+
+    from .models import Assignment, AssignmentStatus, Criterion, Score
+
+    if not (
+        getattr(user, "is_authenticated", False)
+        and assignment.reviewer.user_id == user.pk
+        and assignment.status == AssignmentStatus.SUBMITTED
+    ):
+        return []
+    others = list(
+        Assignment.objects.filter(nomination_id=assignment.nomination_id, status=AssignmentStatus.SUBMITTED)
+        .exclude(pk=assignment.pk)
+        .order_by("submitted_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    criteria = list(
+        Criterion.objects.filter(cycle_id=assignment.nomination.cycle_id).order_by("order", "code")
+    )
+    scores = {}
+    for score in Score.objects.filter(assignment_id__in=others).select_related("criterion"):
+        scores.setdefault(score.assignment_id, {})[score.criterion.code] = score
+    reviews = []
+    for index, pk in enumerate(others):
+        mine = scores.get(pk, {})
+        total = None
+        if criteria and all(c.code in mine for c in criteria):
+            total = sum((c.weight * mine[c.code].value / c.max_score for c in criteria), Decimal(0))
+            total = total.quantize(Decimal("0.01"))
+        reviews.append({"label": reviewer_label(index), "scores": mine, "total": total})
+    return reviews
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The public site and the open API (issue 5): what anyone may read. Drafts never; objections never; scores and
+# comments of nominations only to their own province, once a list covering them is published.
+
+PUBLIC_LIST_STATUSES = (ListStatus.NOTICE, ListStatus.PUBLISHED, ListStatus.SUPERSEDED)
+CURRENT_LIST_STATUSES = (ListStatus.NOTICE, ListStatus.PUBLISHED)
+
+
+def lists_public_with_counts():
+    """lists_public() with ``entry_count`` (a subquery, so filters joining entries never multiply rows)."""
+    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from .models import ListEntry
+
+    count = (
+        ListEntry.objects.filter(park_list=OuterRef("pk"))
+        .order_by()
+        .values("park_list")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return lists_public().annotate(entry_count=Coalesce(Subquery(count, output_field=IntegerField()), 0))
+
+
+def list_entries_public(park_list):
+    """The ranked entries of a public list, with everything the list page, exports and API show."""
+    from .models import ListEntry
+
+    if park_list.status not in PUBLIC_LIST_STATUSES:
+        return ListEntry.objects.none()
+    return (
+        ListEntry.objects.filter(park_list=park_list)
+        .select_related("zone__strategic_area", "zone__province", "province__region", "track")
+        .order_by("rank")
+    )
+
+
+def list_versions_public(park_list):
+    """Every public version of the same list (cycle and track, or cycle and field), newest first."""
+    return (
+        lists_public()
+        .filter(
+            cycle_id=park_list.cycle_id,
+            scope=park_list.scope,
+            field_id=park_list.field_id,
+            track_id=park_list.track_id,
+        )
+        .order_by("-version")
+    )
+
+
+def list_entries_on_public_lists(statuses=CURRENT_LIST_STATUSES):
+    """List entries on current public lists (on notice or published), for zone, track and province pages."""
+    from .models import ListEntry
+
+    return (
+        ListEntry.objects.filter(park_list__status__in=statuses)
+        .select_related("park_list__cycle", "zone", "province", "track")
+        .defer(*(f"park_list__{name}" for name in HEAVY_LIST_FIELDS))
+        .order_by("-park_list__cycle__year", "park_list__field__order", "park_list_id", "rank")
+    )
+
+
+def tracks_public():
+    """Tracks the public sees: the active catalogue (proposed and merged names stay internal)."""
+    return Track.objects.filter(status=TrackStatus.ACTIVE).select_related("field")
+
+
+def announcements_public():
+    from django.utils import timezone
+
+    from .models import Announcement
+
+    return Announcement.objects.filter(is_published=True, published_at__lte=timezone.now()).select_related(
+        "cycle"
+    )
+
+
+def published_summaries(pairs):
+    """{(zone_id, track_id): nomination} with the public facts (origin, model, summary) of the latest accepted
+    nomination of each pair; one query."""
+    from .models import NominationStatus
+
+    accepted = [
+        NominationStatus.ACCEPTED,
+        NominationStatus.IN_REVIEW,
+        NominationStatus.SCORED,
+        NominationStatus.LISTED,
+        NominationStatus.NOT_LISTED,
+    ]
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    zone_ids = {zone for zone, _track in pairs}
+    rows = (
+        Nomination.objects.filter(zone_id__in=zone_ids, status__in=accepted)
+        .only("zone_id", "track_id", "origin", "cultivation_model", "public_summary", "cycle__year")
+        .select_related("cycle")
+        .order_by("cycle__year", "pk")
+    )
+    found = {}
+    for nomination in rows:
+        key = (nomination.zone_id, nomination.track_id)
+        if key in pairs:
+            found[key] = nomination  # the latest cycle wins
+    return found
+
+
+def province_results(user):
+    """The scores and anonymised comments of a province's nominations, for its official, once a list of their
+    cycle covering their track (or field) is published. Other users get nothing.
+
+    Returns [{"nomination", "park_list" (the current list covering it), "entry" (its row on that list or None),
+    "figures" (the ranking row: total, criteria, ranks, review_count, flags), "reviews": [{"label", "scores":
+    {code: value}, "comments": [(criterion name, text)]}]}] in cycle, track and zone order. A constant number of
+    queries whatever the number of nominations (one more per ranking snapshot used).
+    """
+    from .models import Assignment, AssignmentStatus, Criterion, ListEntry, Score
+
+    province = roles.official_province(user)
+    if province is None:
+        return []
+    published = list(
+        ParkList.objects.filter(status__in=[ListStatus.PUBLISHED, ListStatus.SUPERSEDED])
+        .select_related("cycle", "ranking")
+        .order_by("status", "-version")  # published before superseded: the current version covers first
+    )
+    if not published:
+        return []
+    nominations = list(
+        Nomination.objects.filter(
+            province=province,
+            cycle_id__in={pl.cycle_id for pl in published},
+            status__in=["in_review", "scored", "listed", "not_listed"],
+        )
+        .select_related("cycle", "zone", "track__field")
+        .order_by("-cycle__year", "track__field__order", "track__name", "zone__key")
+    )
+
+    def covering(nomination):
+        for park_list in published:
+            if park_list.cycle_id != nomination.cycle_id:
+                continue
+            if park_list.track_id == nomination.track_id or (
+                park_list.track_id is None and park_list.field_id == nomination.track.field_id
+            ):
+                return park_list
+        return None
+
+    covered = [(nomination, covering(nomination)) for nomination in nominations]
+    covered = [(nomination, park_list) for nomination, park_list in covered if park_list is not None]
+    if not covered:
+        return []
+    ids = [nomination.pk for nomination, _pl in covered]
+    figures = {}
+    for park_list in {park_list for _n, park_list in covered}:
+        if park_list.ranking_id and park_list.ranking_id not in figures:
+            figures[park_list.ranking_id] = {
+                row["id"]: row for row in park_list.ranking.results["nominations"]
+            }
+    entries = {
+        (entry.park_list_id, entry.nomination_id): entry
+        for entry in ListEntry.objects.filter(nomination_id__in=ids, park_list__in={pl for _n, pl in covered})
+    }
+    names = {
+        (criterion.cycle_id, criterion.code): criterion.name
+        for criterion in Criterion.objects.filter(cycle_id__in={n.cycle_id for n, _pl in covered})
+    }
+    assignments = list(
+        Assignment.objects.filter(nomination_id__in=ids, status=AssignmentStatus.SUBMITTED)
+        .order_by("nomination_id", "submitted_at", "pk")
+        .values_list("pk", "nomination_id")
+    )
+    scores = {}
+    for score in (
+        Score.objects.filter(assignment_id__in=[pk for pk, _n in assignments])
+        .select_related("criterion")
+        .order_by("criterion__order", "criterion__code")
+    ):
+        scores.setdefault(score.assignment_id, []).append(score)
+    reviews = {}
+    for pk, nomination_id in assignments:
+        mine = reviews.setdefault(nomination_id, [])
+        own = scores.get(pk, [])
+        mine.append(
+            {
+                "label": reviewer_label(len(mine)),
+                "scores": {score.criterion.code: score.value for score in own},
+                "comments": [
+                    (
+                        names.get((score.criterion.cycle_id, score.criterion.code), score.criterion.code),
+                        score.comment,
+                    )
+                    for score in own
+                    if score.comment.strip()
+                ],
+            }
+        )
+    results = []
+    for nomination, park_list in covered:
+        row = figures.get(park_list.ranking_id, {}).get(nomination.pk)
+        results.append(
+            {
+                "nomination": nomination,
+                "park_list": park_list,
+                "entry": entries.get((park_list.pk, nomination.pk)),
+                "figures": row,
+                "scores": [
+                    (names.get((nomination.cycle_id, code), code), value)
+                    for code, value in (row or {}).get("criteria", {}).items()
+                ],
+                "reviews": reviews.get(nomination.pk, []),
+            }
+        )
+    return results

@@ -40,5 +40,9 @@ def home(request):
             "latest_list": latest,
             "latest_entries": entries,
             "open_cycle": selectors.open_cycle(),
+            "latest_announcements": list(
+                selectors.announcements_public().order_by("-published_at", "-id")[:5]
+            ),
+            "notice_lists": latest is None and selectors.lists_public().filter(status="notice").exists(),
         },
     )

@@ -8,6 +8,7 @@ accepted → in_review → scored → listed | not_listed.
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts import roles
 
@@ -25,12 +26,14 @@ class Transition:
     actor: str
     label: object
     needs_reason: bool = False
+    #: made by another service as part of a larger change (a track merge), never offered as a button or action
+    internal: bool = False
 
 
 TRANSITIONS = {
     t.action: t
     for t in [
-        Transition("submit", (S.DRAFT, S.RETURNED), S.SUBMITTED, OFFICIAL, _("推荐")),
+        Transition("submit", (S.DRAFT, S.RETURNED), S.SUBMITTED, OFFICIAL, pgettext_lazy("action", "推荐")),
         Transition("withdraw", (S.DRAFT, S.SUBMITTED, S.RETURNED), S.WITHDRAWN, OFFICIAL, _("撤回")),
         Transition("accept", (S.SUBMITTED,), S.ACCEPTED, STAFF, _("受理")),
         Transition("return", (S.SUBMITTED,), S.RETURNED, STAFF, _("退回修改"), needs_reason=True),
@@ -39,6 +42,27 @@ TRANSITIONS = {
         Transition("mark_scored", (S.IN_REVIEW,), S.SCORED, STAFF, _("评审完成")),
         Transition("mark_listed", (S.SCORED,), S.LISTED, STAFF, _("入榜")),
         Transition("mark_not_listed", (S.SCORED,), S.NOT_LISTED, STAFF, _("未入榜")),
+        # A track merge that leaves a zone with the same track twice in one cycle withdraws the duplicate
+        # (tracks.services.catalog.track_merge): the one change a nomination may take after acceptance.
+        Transition(
+            "withdraw_duplicate",
+            (
+                S.DRAFT,
+                S.SUBMITTED,
+                S.RETURNED,
+                S.ACCEPTED,
+                S.REJECTED,
+                S.IN_REVIEW,
+                S.SCORED,
+                S.LISTED,
+                S.NOT_LISTED,
+            ),
+            S.WITHDRAWN,
+            STAFF,
+            _("赛道合并后撤回重复推荐"),
+            needs_reason=True,
+            internal=True,
+        ),
     ]
 }
 
@@ -75,5 +99,12 @@ def may_create_for_zone(user, zone) -> bool:
 
 def available_actions(user, nomination) -> list[Transition]:
     return [
-        t for t in TRANSITIONS.values() if nomination.status in t.sources and may_act(user, t, nomination)
+        t
+        for t in TRANSITIONS.values()
+        if not t.internal and nomination.status in t.sources and may_act(user, t, nomination)
     ]
+
+
+def may_manage_attachments(user, nomination) -> bool:
+    """Attachments are added and removed by whoever may edit the nomination's content."""
+    return may_edit(user, nomination)

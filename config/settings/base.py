@@ -1,9 +1,11 @@
 """Settings shared by every environment; values come from environment variables."""
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -38,22 +40,35 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "audit",
     "accounts",
     "zones",
     "tracks",
+    "cultivation",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle (30 min) and absolute (12 h) session limits, then the second factor for the admin roles.
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns an Axes lockout flagged during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -104,10 +119,16 @@ else:
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+]
+
+# Axes first: it refuses a locked-out username/address pair before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LOGIN_URL = "accounts:login"
@@ -135,12 +156,76 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
-SESSION_COOKIE_AGE = 12 * 60 * 60
+# Sessions end after 30 idle minutes and at the latest 12 hours after login (accounts.middleware). The stored
+# session lives as long as the idle limit; the middleware refreshes it at most once a minute while in use.
+NTR_SESSION_IDLE_SECONDS = int(os.environ.get("NTR_SESSION_IDLE_SECONDS", str(30 * 60)))
+NTR_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("NTR_SESSION_ABSOLUTE_SECONDS", str(12 * 60 * 60)))
+SESSION_COOKIE_AGE = NTR_SESSION_IDLE_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Login failures (django-axes): 5 failures of one username from one address lock that pair for 30 minutes;
+# the security administrator lifts a lockout in the admin (访问尝试). Events go to the audit log too.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A failure while locked out does not push the end of the lockout further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_VERBOSE = False
+# The client address: REMOTE_ADDR, or a header the TLS proxy sets and overwrites (e.g. HTTP_X_REAL_IP).
+NTR_CLIENT_IP_HEADER = os.environ.get("NTR_CLIENT_IP_HEADER", "")
+
+# Two-factor authentication (TOTP, with backup codes) for reviewers, programme staff and the three
+# administrators. Off by default so `make run`'s demo accounts work; production turns it on.
+NTR_REQUIRE_2FA = env_bool("NTR_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "新赛道培育库"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Self-service password reset by e-mail only where an e-mail server is configured; otherwise the system
+# administrator sets a new password in the admin.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
+NTR_PASSWORD_RESET_BY_EMAIL = env_bool("NTR_PASSWORD_RESET_BY_EMAIL", bool(EMAIL_HOST))
+PASSWORD_RESET_TIMEOUT = 60 * 60
+
+# Content Security Policy (django-csp): no inline script or style anywhere; every asset is served from here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+
+# Backups (manage.py backup/restore): JSON Lines keeping times to the microsecond.
+SERIALIZATION_MODULES = {"ntrjsonl": "config.backup_serializer"}
+
+# The audit log is kept at least this many days; `manage.py archive_audit` moves older rows to a file.
+AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "180")))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -8,3 +8,8 @@ SECRET_KEY = SECRET_KEY or "dev-insecure-key-never-use-in-production"  # noqa: F
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Django's debug pages carry inline styles and scripts: in development the policy only reports (the browser
+# console still shows every violation); tests and production enforce it.
+CONTENT_SECURITY_POLICY_REPORT_ONLY = CONTENT_SECURITY_POLICY  # noqa: F405
+CONTENT_SECURITY_POLICY = None

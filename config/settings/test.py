@@ -13,3 +13,7 @@ STORAGES["default"]["OPTIONS"]["location"] = tempfile.mkdtemp(prefix="ntr-media-
 STATIC_ROOT = tempfile.mkdtemp(prefix="ntr-static-")
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Axes refuses authenticate() calls without a request (the test client's login()); the lockout tests turn it on.
+AXES_ENABLED = False
+NTR_REQUIRE_2FA = False

@@ -8,8 +8,10 @@ from django.db.models import DecimalField, OuterRef, Subquery, Sum
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
 from audit.admin_mixins import AuditedModelAdmin, related_history
 
 from ..forms import CriterionForm, CriterionInlineFormSet
@@ -20,6 +22,7 @@ from ..models import (
     WindowExtension,
 )
 from ..services import cycles as cycle_services
+from ..services.nominations import window_extension_grant
 from .common import _error_text
 
 
@@ -69,16 +72,23 @@ class ProvinceQuotaInline(admin.TabularInline):
 
 
 class WindowExtensionInline(admin.TabularInline):
+    """Shown on the cycle; granted through the 推荐窗口延期 page (window_extension_grant), which tells the province."""
+
     model = WindowExtension
     fields = ["province", "closes_at", "reason", "granted_by", "granted_at"]
-    readonly_fields = ["granted_by", "granted_at"]
-    autocomplete_fields = ["province"]
+    readonly_fields = fields
     extra = 0
+    can_delete = False
+    show_change_link = True
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "reason":
-            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 40})
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class CycleFromPreviousForm(forms.Form):
@@ -132,7 +142,7 @@ class CycleAdmin(AuditedModelAdmin):
     # The stage moves only through cycle_advance (the action below), which freezes the criteria on review.
     readonly_fields = ["status", "criteria_frozen_at", "created_at"]
     inlines = [CriterionInline, ProvinceQuotaInline, WindowExtensionInline]
-    actions = ["advance_cycles"]
+    actions = ["advance_cycles", "grant_extension"]
 
     def get_queryset(self, request):
         weights = (
@@ -179,6 +189,14 @@ class CycleAdmin(AuditedModelAdmin):
                     % {"cycle": cycle, "status": cycle.get_status_display()},
                     messages.SUCCESS,
                 )
+
+    @admin.action(description=_("为某省延长推荐窗口…"))
+    def grant_extension(self, request, queryset):
+        cycles = list(queryset[:2])
+        if len(cycles) != 1:
+            self.message_user(request, _("请只选择一个年度批次。"), messages.ERROR)
+            return None
+        return HttpResponseRedirect(f"{reverse('admin:tracks_windowextension_add')}?cycle={cycles[0].pk}")
 
     # -- 以上一年度为模板新建批次 ---------------------------------------------------------------------------------
 
@@ -268,19 +286,83 @@ class ProvinceQuotaAdmin(AuditedModelAdmin):
     autocomplete_fields = ["cycle", "province"]
 
 
+class WindowExtensionForm(forms.ModelForm):
+    class Meta:
+        model = WindowExtension
+        fields = ["cycle", "province", "closes_at", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3, "cols": 60})}
+
+    def clean(self):
+        cleaned = super().clean()
+        cycle = cleaned.get("cycle") or (self.instance.cycle if self.instance.cycle_id else None)
+        closes_at = cleaned.get("closes_at")
+        if cycle is not None and closes_at is not None and closes_at <= cycle.nomination_closes_at:
+            self.add_error(
+                "closes_at",
+                _("延期截止时间必须晚于本批次的推荐截止时间（%(closes)s）。")
+                % {"closes": timezone.localtime(cycle.nomination_closes_at).strftime("%Y-%m-%d %H:%M")},
+            )
+        return cleaned
+
+
 @admin.register(WindowExtension)
 class WindowExtensionAdmin(AuditedModelAdmin):
+    """推荐窗口延期: staff grant one province a later close; saved by window_extension_grant (audited, notified)."""
+
+    form = WindowExtensionForm
     list_display = ["cycle", "province", "closes_at", "granted_by", "granted_at"]
     list_filter = ["cycle"]
     search_fields = ["province__name", "reason"]
     list_select_related = ["cycle", "province", "granted_by"]
     autocomplete_fields = ["cycle", "province"]
     readonly_fields = ["granted_by", "granted_at"]
+    # The service records the event with its reason; the admin's own audit would record it twice.
+    audit_ask_reason = False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["cycle", "province", "granted_by", "granted_at"]
+        return self.readonly_fields
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        cycle = (
+            Cycle.objects.filter(pk=request.GET.get("cycle") or None).first()
+            if request.GET.get("cycle", "").isdigit()
+            else None
+        )
+        if cycle is not None:
+            initial["cycle"] = cycle.pk
+        return initial
+
+    def _may_grant(self, request) -> bool:
+        return roles.is_programme_staff(request.user)
+
+    def has_add_permission(self, request):
+        return self._may_grant(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_grant(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.granted_by = request.user
-        super().save_model(request, obj, form, change)
+        extension = window_extension_grant(
+            actor=request.user,
+            cycle=obj.cycle,
+            province=obj.province,
+            closes_at=obj.closes_at,
+            reason=obj.reason,
+            request=request,
+        )
+        obj.pk = extension.pk
+        obj.granted_by = extension.granted_by
+        obj.granted_at = extension.granted_at
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        """Nothing related to save, and the audit event is the service's."""
 
 
 # ---------------------------------------------------------------------------------------------------------------

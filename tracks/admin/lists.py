@@ -1,18 +1,49 @@
-"""Park lists, their entries, objections and announcements."""
+"""Park lists, their entries, objections, announcements, and the library's status actions, in the admin.
 
-from django.contrib import admin
-from django.db.models import Count
+Everything that changes a list goes through tracks.services.lists: build (with a preview), open notice, publish,
+correct; objections are resolved through ``objection_resolve``; library statuses through tracks.services.library.
+A published (or superseded) list is read-only here for good: no change, no delete, no bulk action touches it.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
 from audit.admin_mixins import AuditedModelAdmin, AuditHistoryMixin
+from audit.services import audit_record
 
 from ..models import (
     Announcement,
+    Field,
+    LibraryEntry,
+    LibraryStatus,
     ListEntry,
+    ListStatus,
     Objection,
+    ObjectionStatus,
     ParkList,
+    RankingSnapshot,
+    Track,
+    TrackStatus,
 )
-from .common import ReadOnlyAdminMixin, ReadOnlyInline
+from ..services import library as library_services
+from ..services import lists as list_services
+from .common import ReadOnlyAdminMixin, ReadOnlyInline, _error_text
+from .nominations import LibraryEntryAdmin
+
+
+def _message_errors(admin_obj, request, label, error):
+    admin_obj.message_user(request, f"{label}：{_error_text(error)}", messages.ERROR)
 
 
 class ListEntryInline(ReadOnlyInline):
@@ -35,10 +66,107 @@ class ListEntryInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("zone", "province", "track")
 
 
+class ListBuildForm(forms.Form):
+    snapshot = forms.ModelChoiceField(
+        RankingSnapshot.objects.select_related("cycle").order_by("-computed_at"),
+        label=_("排名快照"),
+        help_text=_("榜单按所选排名快照的结果生成，并保存该快照的计算输入，以便日后复核。"),
+    )
+    field = forms.ModelChoiceField(Field.objects.order_by("order", "code"), label=_("领域"))
+    track = forms.ModelChoiceField(
+        Track.objects.filter(status=TrackStatus.ACTIVE)
+        .select_related("field")
+        .order_by("field__order", "name"),
+        label=_("赛道"),
+        required=False,
+        help_text=_("选择赛道则生成按赛道的榜单；不选则生成按领域的榜单。"),
+    )
+    top_n = forms.IntegerField(label=_("入榜名额（前N名）"), min_value=1, max_value=500, required=False)
+    min_score = forms.DecimalField(
+        label=_("最低总分"), min_value=0, max_value=100, max_digits=6, decimal_places=2, required=False
+    )
+    title = forms.CharField(
+        label=_("标题"),
+        max_length=200,
+        required=False,
+        help_text=_("不填则自动生成，如“2025年度人形机器人重点新赛道园区榜单”。"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        field, track = cleaned.get("field"), cleaned.get("track")
+        if field and track and track.field_id != field.pk:
+            self.add_error("track", gettext("所选赛道不属于该领域。"))
+        if cleaned.get("top_n") is None and cleaned.get("min_score") is None:
+            raise ValidationError(gettext("请设置入榜名额（前N名）或最低总分。"))
+        return cleaned
+
+
+class ListCorrectForm(forms.Form):
+    note = forms.CharField(
+        label=_("更正说明"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("与更正版本一同公开，说明更正的原因和依据。"),
+    )
+    exclude = forms.MultipleChoiceField(
+        label=_("移出榜单的推荐项目"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("如异议成立需取消入榜资格，勾选后将按原入榜规则依次递补。"),
+    )
+    snapshot = forms.ModelChoiceField(
+        RankingSnapshot.objects.none(),
+        label=_("排名快照"),
+        required=False,
+        help_text=_("评分经重新开放修改后，选择新计算的排名快照；不选则沿用原榜单的排名快照。"),
+    )
+
+    def __init__(self, *args, park_list, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["exclude"].choices = [
+            (str(entry.nomination_id), f"{entry.rank}. {entry.zone.name}（{entry.total}）")
+            for entry in entries
+        ]
+        self.fields["snapshot"].queryset = RankingSnapshot.objects.filter(
+            cycle_id=park_list.cycle_id
+        ).order_by("-computed_at")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 4, "cols": 80}))
+
+
+def _action_form(admin_obj, request, queryset, *, title, intro, submit, reason_label, reason_required=True):
+    """The intermediate page of an admin action that needs a reason; returns (form or None when applied, page)."""
+    form = ReasonForm(request.POST if "apply" in request.POST else None)
+    form.fields["reason"].label = reason_label
+    form.fields["reason"].required = reason_required
+    if "apply" in request.POST and form.is_valid():
+        return form.cleaned_data["reason"], None
+    page = TemplateResponse(
+        request,
+        "admin/tracks/lists/action_reason.html",
+        {
+            **admin_obj.admin_site.each_context(request),
+            "title": title,
+            "intro": intro,
+            "submit": submit,
+            "objects": list(queryset),
+            "form": form,
+            "action": request.POST.get("action", ""),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "opts": admin_obj.model._meta,
+        },
+    )
+    return None, page
+
+
 @admin.register(ParkList)
 class ParkListAdmin(AuditedModelAdmin):
     """Drafts are built by the list service and may be retitled here; a published list is read-only for good."""
 
+    change_list_template = "admin/tracks/parklist/change_list.html"
+    change_form_template = "admin/tracks/parklist/change_form.html"
     list_display = [
         "title",
         "cycle",
@@ -48,6 +176,7 @@ class ParkListAdmin(AuditedModelAdmin):
         "version",
         "status",
         "entry_count",
+        "pending_objections",
         "published_at",
     ]
     list_display_links = ["title"]
@@ -73,7 +202,8 @@ class ParkListAdmin(AuditedModelAdmin):
             },
         ),
     ]
-    # Everything about a list's identity, state and stamps is written by tracks.services.lists.
+    # Everything about a list's identity, state and stamps is written by tracks.services.lists. A draft's cut-off
+    # may be changed here: its entries are then rebuilt from the same ranking (list_recut).
     readonly_fields = [
         "cycle",
         "scope",
@@ -93,16 +223,72 @@ class ParkListAdmin(AuditedModelAdmin):
         "correction_note",
     ]
     inlines = [ListEntryInline]
+    actions = ["open_notice", "publish"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_entry_count=Count("entries"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_entry_count=Count("entries", distinct=True))
+            .annotate(
+                _pending=Count(
+                    "objections",
+                    filter=Q(objections__status=ObjectionStatus.PENDING),
+                    distinct=True,
+                )
+            )
+        )
 
     @admin.display(description=_("入榜数"), ordering="_entry_count")
     def entry_count(self, obj):
         return obj._entry_count
 
+    @admin.display(description=_("待处理异议"), ordering="_pending")
+    def pending_objections(self, obj):
+        return obj._pending
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is None or obj.status != ListStatus.DRAFT:
+            fields += ["cutoff_top_n", "cutoff_min_score"]
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class CutoffForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                changed = {"cutoff_top_n", "cutoff_min_score"} & set(self.changed_data)
+                if (
+                    changed
+                    and cleaned.get("cutoff_top_n") is None
+                    and cleaned.get("cutoff_min_score") is None
+                ):
+                    raise ValidationError(gettext("请设置入榜名额（前N名）或最低总分。"))
+                return cleaned
+
+        return CutoffForm
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        if (
+            change
+            and obj.status == ListStatus.DRAFT
+            and obj.ranking_id
+            and {"cutoff_top_n", "cutoff_min_score"} & set(form.changed_data)
+        ):
+            try:
+                list_services.list_recut(actor=request.user, park_list=obj)
+            except ValidationError as error:
+                # The draft keeps its entries; publishing refuses it until its entries follow its rule.
+                _message_errors(self, request, gettext("未能按新的入榜规则重新生成条目"), error)
+            else:
+                self.message_user(request, gettext("已按新的入榜规则重新生成榜单条目。"), messages.INFO)
+
     def has_add_permission(self, request):
-        return False  # lists are built from a ranking by the list service
+        return False  # lists are built from a ranking by the list service (按排名生成榜单)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_frozen:
@@ -110,14 +296,194 @@ class ParkListAdmin(AuditedModelAdmin):
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_frozen:
+        if obj is not None and (obj.is_frozen or obj.status == ListStatus.NOTICE):
             return False
         return super().has_delete_permission(request, obj)
+
+    def has_manage_permission(self, request):
+        return roles.is_programme_staff(request.user)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)  # a bulk delete cannot tell drafts from published lists per row
         return actions
+
+    def delete_model(self, request, obj):
+        if obj.is_frozen:  # the ORM refuses too; this keeps the admin's answer a clean 403
+            raise PermissionDenied
+        super().delete_model(request, obj)
+
+    # -- actions -------------------------------------------------------------------------------------------
+
+    @admin.action(description=_("进入公示（按批次公示天数）"), permissions=["manage"])
+    def open_notice(self, request, queryset):
+        done = 0
+        for park_list in queryset.select_related("cycle"):
+            try:
+                list_services.list_open_notice(actor=request.user, park_list=park_list)
+                done += 1
+            except (ValidationError, PermissionDenied) as error:
+                _message_errors(self, request, park_list, error)
+        if done:
+            self.message_user(request, gettext("%(n)s 个榜单已进入公示。") % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description=_("正式发布（公示期满且异议已处理）"), permissions=["manage"])
+    def publish(self, request, queryset):
+        done = 0
+        for park_list in queryset:
+            try:
+                published = list_services.list_publish(actor=request.user, park_list=park_list)
+                done += 1
+                self.message_user(
+                    request,
+                    gettext("已发布：%(title)s，SHA-256 %(sha)s")
+                    % {"title": published, "sha": published.sha256},
+                    messages.SUCCESS,
+                )
+            except (ValidationError, PermissionDenied) as error:
+                _message_errors(self, request, park_list, error)
+
+    # -- build, correct, verify ------------------------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path("build/", self.admin_site.admin_view(self.build_view), name="tracks_parklist_build"),
+            path(
+                "<int:pk>/correct/",
+                self.admin_site.admin_view(self.correct_view),
+                name="tracks_parklist_correct",
+            ),
+            path(
+                "<int:pk>/verify/",
+                self.admin_site.admin_view(self.verify_view),
+                name="tracks_parklist_verify",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _context(self, request, title, **extra):
+        return {**self.admin_site.each_context(request), "title": title, "opts": self.model._meta, **extra}
+
+    def build_view(self, request):
+        if not self.has_manage_permission(request):
+            raise PermissionDenied
+        initial = {}
+        if request.GET.get("snapshot", "").isdigit():
+            initial["snapshot"] = int(request.GET["snapshot"])
+        form = ListBuildForm(request.POST or None, initial=initial)
+        preview = None
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            if "build" in request.POST:
+                try:
+                    park_list = list_services.list_build(
+                        actor=request.user,
+                        snapshot=data["snapshot"],
+                        field=data["field"],
+                        track=data["track"],
+                        top_n=data["top_n"],
+                        min_score=data["min_score"],
+                        title=data["title"],
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    self.message_user(
+                        request, gettext("已生成榜单草稿：%(title)s") % {"title": park_list}, messages.SUCCESS
+                    )
+                    return HttpResponseRedirect(reverse("admin:tracks_parklist_change", args=[park_list.pk]))
+            preview = list_services.list_preview(
+                snapshot=data["snapshot"],
+                field=data["field"],
+                track=data["track"],
+                top_n=data["top_n"],
+                min_score=data["min_score"],
+            )
+        return TemplateResponse(
+            request,
+            "admin/tracks/parklist/build.html",
+            self._context(request, gettext("按排名生成榜单"), form=form, preview=preview),
+        )
+
+    def correct_view(self, request, pk):
+        if not self.has_manage_permission(request):
+            raise PermissionDenied
+        park_list = get_object_or_404(
+            ParkList.objects.select_related("cycle", "field", "track", "ranking"), pk=pk
+        )
+        if park_list.status != ListStatus.PUBLISHED:
+            self.message_user(request, gettext("只有现行的已发布榜单可以更正。"), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:tracks_parklist_change", args=[pk]))
+        entries = list(park_list.entries.select_related("zone").order_by("rank"))
+        form = ListCorrectForm(request.POST or None, park_list=park_list, entries=entries)
+        preview = None
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            snapshot = data["snapshot"] or park_list.ranking
+            exclude = [int(pk) for pk in data["exclude"]]
+            if "apply" in request.POST:
+                try:
+                    new = list_services.list_correct(
+                        actor=request.user,
+                        park_list=park_list,
+                        note=data["note"],
+                        snapshot=snapshot,
+                        exclude_nominations=exclude,
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    self.message_user(
+                        request,
+                        gettext("已发布更正版本：%(title)s，SHA-256 %(sha)s")
+                        % {"title": new, "sha": new.sha256},
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(reverse("admin:tracks_parklist_change", args=[new.pk]))
+            elif snapshot is not None:
+                previous = (park_list.inputs or {}).get(list_services.EXCLUSIONS_KEY, [])
+                preview = list_services.list_preview(
+                    snapshot=snapshot,
+                    field=park_list.field,
+                    track=park_list.track,
+                    top_n=park_list.cutoff_top_n,
+                    min_score=park_list.cutoff_min_score,
+                    exclude=[*previous, *exclude],
+                )
+        return TemplateResponse(
+            request,
+            "admin/tracks/parklist/correct.html",
+            self._context(
+                request,
+                gettext("发布更正版本：%(title)s") % {"title": park_list},
+                form=form,
+                park_list=park_list,
+                entries=entries,
+                preview=preview,
+            ),
+        )
+
+    def verify_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        park_list = get_object_or_404(ParkList, pk=pk)
+        result = list_services.list_verify(park_list)
+        return TemplateResponse(
+            request,
+            "admin/tracks/parklist/verify.html",
+            self._context(
+                request,
+                gettext("校验榜单：%(title)s") % {"title": park_list},
+                park_list=park_list,
+                result=result,
+            ),
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["may_manage"] = self.has_manage_permission(request)
+        return super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
 
 
 @admin.register(ListEntry)
@@ -140,6 +506,9 @@ class ListEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "score_driving",
     ]
 
+    def get_actions(self, request):
+        return {}
+
 
 @admin.register(Objection)
 class ObjectionAdmin(ReadOnlyAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
@@ -149,7 +518,7 @@ class ObjectionAdmin(ReadOnlyAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
     list_filter = ["status", "park_list__cycle"]
     search_fields = ["receipt_number", "name", "organisation", "statement"]
     list_select_related = ["park_list", "entry__park_list", "entry__zone"]
-    # The evidence file is private: its name is shown, the file is not linked.
+    # The evidence file is private: its name is shown, and staff download it through a checked view.
     fields = [
         "receipt_number",
         "park_list",
@@ -158,21 +527,185 @@ class ObjectionAdmin(ReadOnlyAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
         "organisation",
         "contact",
         "statement",
-        "evidence_name",
+        "evidence_link",
         "submitted_at",
         "status",
         "resolution",
         "resolved_by",
         "resolved_at",
     ]
+    readonly_fields = ["evidence_link"]
+    actions = ["resolve_upheld", "resolve_dismissed"]
+
+    def has_resolve_permission(self, request):
+        return roles.is_programme_staff(request.user)
+
+    @admin.display(description=_("证明材料"))
+    def evidence_link(self, obj):
+        from django.utils.html import format_html
+
+        if not obj.evidence:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:tracks_objection_evidence", args=[obj.pk]),
+            obj.evidence_name or gettext("下载"),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/evidence/",
+                self.admin_site.admin_view(self.evidence_view),
+                name="tracks_objection_evidence",
+            ),
+            *super().get_urls(),
+        ]
+
+    def evidence_view(self, request, pk):
+        if not self.has_resolve_permission(request):
+            raise PermissionDenied
+        objection = get_object_or_404(Objection, pk=pk)
+        if not objection.evidence:
+            raise Http404
+        handle = objection.evidence.open("rb")
+        extension, content_type = list_services.evidence_check(objection.evidence)
+        handle.seek(0)
+        audit_record(actor=request.user, action="objection.evidence_download", obj=objection, request=request)
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=f"{objection.receipt_number}.{extension}",
+            content_type=content_type,
+        )
+
+    def _resolve(self, request, queryset, decision, title):
+        reason, page = _action_form(
+            self,
+            request,
+            queryset,
+            title=title,
+            intro=gettext("处理意见将记入异议记录和审计日志，处理结果可通过回执编号反馈异议人。"),
+            submit=title,
+            reason_label=gettext("处理意见"),
+        )
+        if page is not None:
+            return page
+        done = 0
+        for objection in queryset:
+            try:
+                list_services.objection_resolve(
+                    actor=request.user,
+                    objection=objection,
+                    decision=decision,
+                    resolution=reason,
+                    request=request,
+                )
+                done += 1
+            except (ValidationError, PermissionDenied) as error:
+                _message_errors(self, request, objection, error)
+        if done:
+            self.message_user(request, gettext("已处理 %(n)s 件异议。") % {"n": done}, messages.SUCCESS)
+        return None
+
+    @admin.action(description=_("处理为：异议成立"), permissions=["resolve"])
+    def resolve_upheld(self, request, queryset):
+        return self._resolve(request, queryset, ObjectionStatus.UPHELD, gettext("异议成立"))
+
+    @admin.action(description=_("处理为：异议不成立"), permissions=["resolve"])
+    def resolve_dismissed(self, request, queryset):
+        return self._resolve(request, queryset, ObjectionStatus.DISMISSED, gettext("异议不成立"))
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Announcements and notifications
+# The library: status actions on the (read-only) library entries registered in .nominations
+
+
+class LibraryEntryStatusAdmin(LibraryEntryAdmin):
+    """Library entries with the staff's status decisions (培育中 / 观察 / 出库) and the monitoring rule."""
+
+    actions = ["mark_watch", "mark_cultivating", "mark_exited", "apply_monitoring_rule"]
+
+    def has_library_permission(self, request):
+        return roles.is_programme_staff(request.user)
+
+    def _set(self, request, queryset, status, *, reason_required, title):
+        reason, page = _action_form(
+            self,
+            request,
+            queryset,
+            title=title,
+            intro=gettext("状态变更及理由记入审计日志。"),
+            submit=title,
+            reason_label=gettext("出库理由") if status == LibraryStatus.EXITED else gettext("理由"),
+            reason_required=reason_required,
+        )
+        if page is not None:
+            return page
+        done = 0
+        for entry in queryset:
+            try:
+                library_services.library_set_status(
+                    actor=request.user, entry=entry, status=status, reason=reason, request=request
+                )
+                done += 1
+            except (ValidationError, PermissionDenied) as error:
+                _message_errors(self, request, entry, error)
+        if done:
+            self.message_user(request, gettext("已调整 %(n)s 个条目的状态。") % {"n": done}, messages.SUCCESS)
+        return None
+
+    @admin.action(description=_("设为观察"), permissions=["library"])
+    def mark_watch(self, request, queryset):
+        return self._set(
+            request, queryset, LibraryStatus.WATCH, reason_required=True, title=gettext("设为观察")
+        )
+
+    @admin.action(description=_("恢复为培育中"), permissions=["library"])
+    def mark_cultivating(self, request, queryset):
+        return self._set(
+            request, queryset, LibraryStatus.CULTIVATING, reason_required=True, title=gettext("恢复为培育中")
+        )
+
+    @admin.action(description=_("出库（须填写理由）"), permissions=["library"])
+    def mark_exited(self, request, queryset):
+        return self._set(request, queryset, LibraryStatus.EXITED, reason_required=True, title=gettext("出库"))
+
+    @admin.action(description=_("按年度监测规则标记观察（营业收入连续两年下降）"), permissions=["library"])
+    def apply_monitoring_rule(self, request, queryset):
+        moved = library_services.library_review_monitoring(
+            actor=request.user, entries=list(queryset), request=request
+        )
+        self.message_user(
+            request,
+            gettext("%(n)s 个条目因营业收入连续两年下降转为观察。") % {"n": len(moved)},
+            messages.SUCCESS if moved else messages.INFO,
+        )
+
+
+admin.site.unregister(LibraryEntry)
+admin.site.register(LibraryEntry, LibraryEntryStatusAdmin)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Announcements
+
+
+class AnnouncementForm(forms.ModelForm):
+    class Meta:
+        model = Announcement
+        fields = ["kind", "title", "body", "cycle", "is_published", "published_at"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("is_published") and not cleaned.get("published_at"):
+            cleaned["published_at"] = timezone.now()  # published now unless a time is given
+        return cleaned
 
 
 @admin.register(Announcement)
 class AnnouncementAdmin(AuditedModelAdmin):
+    form = AnnouncementForm
     list_display = ["title", "kind", "cycle", "is_published", "published_at", "author"]
     list_filter = ["kind", "is_published", "cycle"]
     search_fields = ["title", "body"]

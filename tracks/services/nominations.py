@@ -1,15 +1,22 @@
-"""Writes of nominations: create, edit, and every status change (the only way a status changes)."""
+"""Writes of nominations: create, edit, and every status change (the only way a status changes).
 
+Also the nomination window's one exception, a province's extension (``window_extension_grant``), and the in-app
+notices these changes send (to the province's officials and the zone's committee).
+"""
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts import roles
 from audit.services import audit_record, snapshot
 from zones.models import Province
 
-from .. import workflow
+from .. import selectors, workflow
 from ..models import (
     QUOTA_STATUSES,
     Cycle,
@@ -17,10 +24,12 @@ from ..models import (
     LibraryStatus,
     Nomination,
     ProvinceQuota,
+    Track,
     TrackStatus,
     WindowExtension,
 )
 from ..models.indicators import INDICATOR_FIELDS
+from .notifications import notify_many
 
 EDITABLE_FIELDS = ["track", "origin", "cultivation_model", "public_summary", "narrative", *INDICATOR_FIELDS]
 REQUIRED_FOR_SUBMIT = ["origin", "cultivation_model", "public_summary", "narrative", *INDICATOR_FIELDS]
@@ -34,26 +43,45 @@ class QuotaExceeded(WorkflowError):
     """A submit refused because the province's quota is used up (HTTP 409)."""
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# The window and the quota
+
+
+def window_for(cycle: Cycle, province) -> tuple:
+    """(opens, closes, extension): the province's window, and the extension that moved its close (or None)."""
+    closes = cycle.nomination_closes_at
+    extension = WindowExtension.objects.filter(cycle=cycle, province=province).first()
+    if extension is not None and extension.closes_at > closes:
+        return cycle.nomination_opens_at, extension.closes_at, extension
+    return cycle.nomination_opens_at, closes, None
+
+
 def nomination_window(cycle: Cycle, province) -> tuple:
     """The (opens, closes) of the nomination window for a province, with any extension staff granted it."""
-    closes = cycle.nomination_closes_at
-    extension = WindowExtension.objects.filter(cycle=cycle, province=province).only("closes_at").first()
-    if extension is not None and extension.closes_at > closes:
-        closes = extension.closes_at
-    return cycle.nomination_opens_at, closes
+    opens, closes, _extension = window_for(cycle, province)
+    return opens, closes
+
+
+def window_text(cycle: Cycle, province, *, window: tuple | None = None) -> str:
+    """The window as a sentence (2031年度推荐时间为 … 至 …); pass ``window`` when it is already known."""
+    opens, closes = window or nomination_window(cycle, province)
+    return _("%(year)s年度推荐时间为 %(opens)s 至 %(closes)s") % {
+        "year": cycle.year,
+        "opens": date_format(timezone.localtime(opens), "Y-m-d H:i"),
+        "closes": date_format(timezone.localtime(closes), "Y-m-d H:i"),
+    }
+
+
+def window_is_open(cycle: Cycle, province, now=None) -> bool:
+    opens, closes = nomination_window(cycle, province)
+    now = now or timezone.now()
+    return opens <= now <= closes
 
 
 def _check_window(cycle: Cycle, province, now=None):
-    opens, closes = nomination_window(cycle, province)
-    now = now or timezone.now()
-    if not (opens <= now <= closes):
+    if not window_is_open(cycle, province, now):
         raise WorkflowError(
-            _("不在推荐窗口期内：%(year)s年度推荐时间为 %(opens)s 至 %(closes)s。")
-            % {
-                "year": cycle.year,
-                "opens": date_format(timezone.localtime(opens), "Y-m-d H:i"),
-                "closes": date_format(timezone.localtime(closes), "Y-m-d H:i"),
-            },
+            _("不在推荐窗口期内：%(window)s。") % {"window": window_text(cycle, province)},
             code="window_closed",
         )
 
@@ -63,12 +91,107 @@ def province_quota(cycle: Cycle, province) -> int:
     return row.quota if row is not None else cycle.default_quota
 
 
-def quota_used(cycle: Cycle, province) -> int:
-    return Nomination.objects.filter(cycle=cycle, province=province, status__in=QUOTA_STATUSES).count()
+def quota_used(cycle: Cycle, province, *, exclude=None) -> int:
+    used = Nomination.objects.filter(cycle=cycle, province=province, status__in=QUOTA_STATUSES)
+    if exclude is not None:
+        used = used.exclude(pk=exclude.pk)
+    return used.count()
 
 
 def _validate(nomination: Nomination):
     nomination.full_clean(validate_unique=True, validate_constraints=True)
+
+
+def _canonical(track):
+    """A merged track stands for the track it was merged into (read as stored now: a merge may just have run)."""
+    if track is None or track.pk is None:
+        return track
+    track = Track.objects.select_related("merged_into").get(pk=track.pk)
+    seen = set()
+    while track.status == TrackStatus.MERGED and track.merged_into_id and track.pk not in seen:
+        seen.add(track.pk)
+        track = Track.objects.select_related("merged_into").get(pk=track.merged_into_id)
+    return track
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Notices
+
+
+def _portal_link(nomination) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse("portal:nomination_detail", args=[nomination.pk])
+
+
+def _notify(users, message_factory, nomination, *, exclude=None):
+    """Tell these users (minus the one who acted) about a nomination, in the site's language."""
+    recipients = [user for user in users if exclude is None or user.pk != getattr(exclude, "pk", None)]
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        message = str(message_factory())
+    notify_many(users=recipients, message=message, link=_portal_link(nomination))
+
+
+def _label(nomination) -> str:
+    return f"{nomination.zone.display_name}「{nomination.track.name}」"
+
+
+def _notify_transition(nomination: Nomination, action: str, actor, reason: str):
+    officials = list(selectors.officials_of(nomination.province))
+    preparers = list(selectors.preparers_of(nomination.zone))
+    label = _label(nomination)
+    year = nomination.cycle.year
+    if action == "submit":
+        _notify(
+            preparers,
+            lambda: _("%(year)s年度 %(label)s 已由省级主管部门推荐。") % {"year": year, "label": label},
+            nomination,
+        )
+    elif action == "withdraw":
+        _notify(
+            officials + preparers,
+            lambda: _("%(year)s年度 %(label)s 已撤回。") % {"year": year, "label": label},
+            nomination,
+            exclude=actor,
+        )
+    elif action == "return":
+        _notify(
+            officials + preparers,
+            lambda: (
+                _("%(year)s年度 %(label)s 被退回修改：%(reason)s")
+                % {"year": year, "label": label, "reason": reason}
+            ),
+            nomination,
+        )
+    elif action == "reject":
+        _notify(
+            officials + preparers,
+            lambda: (
+                _("%(year)s年度 %(label)s 不予受理：%(reason)s")
+                % {"year": year, "label": label, "reason": reason}
+            ),
+            nomination,
+        )
+    elif action == "accept":
+        _notify(
+            officials + preparers,
+            lambda: _("%(year)s年度 %(label)s 已通过形式审查，受理并入库。") % {"year": year, "label": label},
+            nomination,
+        )
+    elif action == "withdraw_duplicate":
+        _notify(
+            officials + preparers,
+            lambda: (
+                _("%(year)s年度 %(label)s 因赛道合并与同一高新区的另一推荐重复，已撤回：%(reason)s")
+                % {"year": year, "label": label, "reason": reason}
+            ),
+            nomination,
+        )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Create and edit
 
 
 def nomination_create(
@@ -78,8 +201,7 @@ def nomination_create(
     if not workflow.may_create_for_zone(actor, zone):
         raise PermissionDenied(_("您无权为该高新区创建推荐。"))
     _check_window(cycle, zone.province)
-    if track.status == TrackStatus.MERGED:
-        track = track.merged_into
+    track = _canonical(track)
     nomination = Nomination(cycle=cycle, province=zone.province, zone=zone, track=track, created_by=actor)
     for name, value in (data or {}).items():
         if name in EDITABLE_FIELDS and name != "track":
@@ -95,6 +217,16 @@ def nomination_create(
             after=snapshot(nomination),
             request=request,
         )
+        if roles.official_province(actor) is None:
+            # A zone prepared it: the province has a draft to check and recommend.
+            _notify(
+                selectors.officials_of(nomination.province),
+                lambda: (
+                    _("%(zone)s 准备了 %(year)s年度「%(track)s」推荐草稿，待省级主管部门审核推荐。")
+                    % {"zone": zone.display_name, "year": cycle.year, "track": nomination.track.name}
+                ),
+                nomination,
+            )
     return nomination
 
 
@@ -106,8 +238,12 @@ def nomination_update(*, actor, nomination: Nomination, data: dict, version: int
         current = Nomination.objects.select_for_update().order_by().get(pk=nomination.pk)
         if version is not None and current.version != version:
             raise WorkflowError(_("该推荐已被他人修改，请刷新页面后再编辑。"), code="stale")
+        if not workflow.may_edit(actor, current):
+            raise PermissionDenied(_("当前状态下您不能修改该推荐。"))
         before = snapshot(current)
         for name, value in data.items():
+            if name == "track" and value is not None and value.pk != current.track_id:
+                value = _canonical(value)
             if name in EDITABLE_FIELDS:
                 setattr(current, name, value)
         current.version += 1
@@ -132,6 +268,10 @@ def missing_for_submit(nomination: Nomination) -> list[str]:
     ]
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# Status changes
+
+
 def nomination_transition(
     *, actor, nomination: Nomination, action: str, reason: str = "", request=None
 ) -> Nomination:
@@ -153,7 +293,7 @@ def nomination_transition(
             Province.objects.select_for_update().filter(pk=nomination.province_id).first()
         current = (
             Nomination.objects.select_for_update(of=("self",))
-            .select_related("cycle", "province")
+            .select_related("cycle", "province", "zone", "track")
             .order_by()
             .get(pk=nomination.pk)
         )
@@ -191,6 +331,7 @@ def nomination_transition(
             reason=reason,
             request=request,
         )
+        _notify_transition(current, action, actor, reason)
     return current
 
 
@@ -202,7 +343,8 @@ def _check_submit(nomination: Nomination, now):
         )
     _check_window(nomination.cycle, nomination.province, now)
     quota = province_quota(nomination.cycle, nomination.province)
-    used = quota_used(nomination.cycle, nomination.province)
+    # A returned nomination already holds its place: resubmitting it does not take another one.
+    used = quota_used(nomination.cycle, nomination.province, exclude=nomination)
     if used >= quota:
         raise QuotaExceeded(
             _("%(province)s本批次推荐名额为 %(quota)s 项，已全部使用，不能再推荐。")
@@ -240,3 +382,115 @@ def _library_entry_for(nomination: Nomination, actor, request):
     Nomination.objects.filter(pk=nomination.pk).update(library_entry=entry)
     nomination.library_entry = entry
     return entry
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Window extensions
+
+
+def window_extension_grant(
+    *, actor, cycle: Cycle, province, closes_at, reason: str, request=None
+) -> WindowExtension:
+    """Staff give one province a later close of the cycle's nomination window (or move an earlier grant)."""
+    if not roles.is_programme_staff(actor):
+        raise PermissionDenied(_("只有业务管理员可以批准推荐窗口延期。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写延期理由。")}, code="reason_required")
+    if closes_at <= cycle.nomination_closes_at:
+        raise ValidationError(
+            {
+                "closes_at": _("延期截止时间必须晚于本批次的推荐截止时间（%(closes)s）。")
+                % {"closes": date_format(timezone.localtime(cycle.nomination_closes_at), "Y-m-d H:i")}
+            },
+            code="not_later",
+        )
+    with transaction.atomic():
+        existing = (
+            WindowExtension.objects.select_for_update()
+            .filter(cycle=cycle, province=province)
+            .order_by()
+            .first()
+        )
+        fields = ["closes_at", "reason", "granted_by_id"]
+        if existing is None:
+            extension = WindowExtension.objects.create(
+                cycle=cycle, province=province, closes_at=closes_at, reason=reason, granted_by=actor
+            )
+            audit_record(
+                actor=actor,
+                action="windowextension.create",
+                obj=extension,
+                after=snapshot(extension, ["cycle_id", "province_id", *fields]),
+                reason=reason,
+                request=request,
+            )
+        else:
+            before = snapshot(existing, fields)
+            existing.closes_at, existing.reason, existing.granted_by = closes_at, reason, actor
+            existing.save(update_fields=["closes_at", "reason", "granted_by"])
+            extension = existing
+            audit_record(
+                actor=actor,
+                action="windowextension.update",
+                obj=extension,
+                before=before,
+                after=snapshot(extension, fields),
+                reason=reason,
+                request=request,
+            )
+        with translation.override(settings.LANGUAGE_CODE):
+            message = _("%(year)s年度推荐窗口已为%(province)s延期至 %(closes)s：%(reason)s") % {
+                "year": cycle.year,
+                "province": province.name,
+                "closes": date_format(timezone.localtime(closes_at), "Y-m-d H:i"),
+                "reason": reason,
+            }
+            link = reverse("portal:dashboard")
+        notify_many(users=list(selectors.officials_of(province)), message=message, link=link)
+    return extension
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reminders
+
+
+def window_closing_reminders(*, now=None, within=None) -> int:
+    """Tell each open cycle's officials and zone committees whose window closes within ``within`` (3 days).
+
+    Run it daily (``manage.py remind_window_closing``); a user gets one notice per window close, so running it
+    again, or more often, sends nothing twice. Returns the number of notices sent."""
+    import datetime
+
+    from zones.models import Province
+
+    from ..models import CycleStatus, Notification
+
+    now = now or timezone.now()
+    within = within or datetime.timedelta(days=3)
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        link = reverse("portal:dashboard")
+        for cycle in Cycle.objects.filter(status=CycleStatus.NOMINATION):
+            for province in Province.objects.filter(zones__isnull=False).distinct():
+                opens, closes, _extension = window_for(cycle, province)
+                if not (opens <= now <= closes and closes - now <= within):
+                    continue
+                message = _("%(year)s年度推荐窗口将于 %(closes)s 截止，请尽快完成推荐。") % {
+                    "year": cycle.year,
+                    "closes": date_format(timezone.localtime(closes), "Y-m-d H:i"),
+                }
+                users = list(selectors.officials_of(province)) + [
+                    user
+                    for zone in province.zones.filter(is_active=True)
+                    for user in selectors.preparers_of(zone)
+                ]
+                told = set(
+                    Notification.objects.filter(user__in=users, message=message, link=link).values_list(
+                        "user_id", flat=True
+                    )
+                )
+                fresh = [user for user in users if user.pk not in told]
+                notify_many(users=fresh, message=message, link=link)
+                sent += len(fresh)
+    return sent

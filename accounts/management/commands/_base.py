@@ -11,9 +11,7 @@ from django.utils.translation import gettext as _
 class AccountCommand(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--username", required=True)
-        parser.add_argument(
-            "--password-stdin", action="store_true", help=_("从标准输入读取密码（第一行）。")
-        )
+        parser.add_argument("--password-stdin", action="store_true", help=_("从标准输入读取密码（第一行）。"))
 
     def read_password(self, options) -> str:
         if options["password_stdin"]:

@@ -33,7 +33,10 @@ class Command(AccountCommand):
         codes = [code.strip() for code in options["fields"].split(",") if code.strip()]
         fields = list(Field.objects.filter(code__in=codes))
         if len(fields) != len(codes):
-            raise CommandError(_("以下领域代码不存在：%(codes)s") % {"codes": ", ".join(sorted(set(codes) - {f.code for f in fields}))})
+            raise CommandError(
+                _("以下领域代码不存在：%(codes)s")
+                % {"codes": ", ".join(sorted(set(codes) - {f.code for f in fields}))}
+            )
         password = self.read_password(options)
         with transaction.atomic():
             user = self.run_create(

@@ -1,0 +1,94 @@
+"""Reads scoped to a user or audience: the only place that decides who sees which measures and cases.
+
+Measures follow the scoping of nominations (tracks.selectors.nominations_for): programme staff see every library
+entry's, a provincial official those of the province's entries, a zone's committee those of its zone's entries,
+anyone else none. Querysets are scoped at the source, so a view that looks an object up through them answers 404
+for anything out of scope: the same answer as an id that does not exist.
+
+The public reads published typical cases only, and of an entry only what domain.md lists as public (zone,
+province, track, field, model); a case's own text is written for the public.
+"""
+
+from django.db.models import Count, Max, Q
+
+from accounts import roles
+from tracks.models import LibraryEntry, LibraryStatus
+
+from .models import CaseStatus, SupportMeasure, TypicalCase
+
+
+def entries_for(user):
+    """Library entries whose measures a user may see and record: staff all, an official the province's, a zone's
+    committee the zone's, anyone else none."""
+    base = LibraryEntry.objects.select_related(
+        "zone__province__region", "zone__strategic_area", "track__field", "entered_cycle"
+    )
+    if roles.is_programme_staff(user):
+        return base
+    province = roles.official_province(user)
+    if province is not None:
+        return base.filter(zone__province=province)
+    zone = roles.preparer_zone(user)
+    if zone is not None:
+        return base.filter(zone=zone)
+    return base.none()
+
+
+def has_cultivation_role(user) -> bool:
+    """Whether the user acts for the programme, a province or a zone at all (the measure pages are theirs)."""
+    return bool(
+        roles.is_programme_staff(user)
+        or roles.official_province(user) is not None
+        or roles.preparer_zone(user) is not None
+    )
+
+
+def entries_with_measure_counts(user):
+    """entries_for(user) with ``measure_count`` and ``last_measure_date`` of the active measures, in one query."""
+    active = Q(support_measures__removed_at__isnull=True)
+    return entries_for(user).annotate(
+        measure_count=Count("support_measures", filter=active),
+        last_measure_date=Max("support_measures__date", filter=active),
+    )
+
+
+def measures_for(user, *, include_removed=False):
+    """Measures a user may see: those of the entries in the user's scope (active ones unless asked otherwise)."""
+    base = SupportMeasure.objects.select_related("entry__zone__province", "entry__track", "recorded_by")
+    if not include_removed:
+        base = base.active()
+    if roles.is_programme_staff(user):
+        return base
+    province = roles.official_province(user)
+    if province is not None:
+        return base.filter(entry__zone__province=province)
+    zone = roles.preparer_zone(user)
+    if zone is not None:
+        return base.filter(entry__zone=zone)
+    return base.none()
+
+
+def may_record(user, entry) -> bool:
+    """Whether a user may record (or remove) measures of an entry: in scope, and the entry has not exited."""
+    if entry.status == LibraryStatus.EXITED:
+        return False
+    return entries_for(user).filter(pk=entry.pk).exists()
+
+
+def cases_public():
+    """Typical cases the public may read: published ones, with the public facts of their entry."""
+    return TypicalCase.objects.filter(status=CaseStatus.PUBLISHED).select_related(
+        "entry__zone__province__region", "entry__track__field"
+    )
+
+
+def cases_for(user):
+    """Typical cases a signed-in user may see in full, drafts included: programme staff all; a province or zone
+    its own entries' cases once published; anyone else none (the public pages use cases_public)."""
+    base = TypicalCase.objects.select_related("entry__zone__province__region", "entry__track__field")
+    if roles.is_programme_staff(user):
+        return base
+    entries = entries_for(user)
+    if not entries.query.is_empty():
+        return base.filter(status=CaseStatus.PUBLISHED, entry__in=entries.values("pk"))
+    return base.none()

@@ -1,0 +1,58 @@
+"""django-filter filter sets of the open API. Choice querysets start from the public selectors."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from zones.models import Region
+
+from ..models import LibraryStatus, ListStatus
+
+
+class SearchFilter(django_filters.CharFilter):
+    """?search=: Chinese name, short name, alias, full pinyin or initials (the model's own search())."""
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        return qs.search(value) if value else qs
+
+
+class ZoneFilter(django_filters.FilterSet):
+    province = django_filters.CharFilter(
+        field_name="province__code", help_text=_("省级行政区划代码，如 440000")
+    )
+    region = django_filters.ChoiceFilter(
+        field_name="province__region__code",
+        choices=Region.Code.choices,
+        help_text="east | central | west | northeast",
+    )
+    strategic_area = django_filters.CharFilter(field_name="strategic_area__code")
+    search = SearchFilter(help_text=_("名称、简称、拼音或拼音首字母"))
+
+
+class TrackFilter(django_filters.FilterSet):
+    field = django_filters.CharFilter(field_name="field__code", help_text=_("领域代码，如 ai"))
+    search = SearchFilter(help_text=_("名称、别名、拼音或拼音首字母"))
+
+
+class LibraryFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=[(value, label) for value, label in LibraryStatus.choices if value != LibraryStatus.EXITED]
+    )
+    field = django_filters.CharFilter(field_name="track__field__code")
+    track = django_filters.NumberFilter(field_name="track_id")
+    province = django_filters.CharFilter(field_name="zone__province__code")
+    zone = django_filters.CharFilter(field_name="zone__key")
+
+
+class ParkListFilter(django_filters.FilterSet):
+    cycle = django_filters.NumberFilter(field_name="cycle__year", help_text=_("年度，如 2025"))
+    field = django_filters.CharFilter(field_name="field__code")
+    track = django_filters.NumberFilter(field_name="track_id")
+    status = django_filters.ChoiceFilter(
+        choices=[
+            (ListStatus.NOTICE, ListStatus.NOTICE.label),
+            (ListStatus.PUBLISHED, ListStatus.PUBLISHED.label),
+            (ListStatus.SUPERSEDED, ListStatus.SUPERSEDED.label),
+        ],
+        help_text="notice | published | superseded",
+    )

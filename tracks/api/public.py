@@ -1,0 +1,162 @@
+"""The open read-only API at /api/v1/: zones, provinces, fields, tracks, the library and the lists.
+
+Anyone may read it, without signing in; it never authenticates (so it never touches a session or needs a CSRF
+token) and answers the same to everybody. Draft lists never appear. Every GET answer carries an ETag (a digest of
+the body) and answers If-None-Match with 304; a list's detail is also cached by list version and language and
+carries Last-Modified.
+"""
+
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+
+from zones.selectors import provinces_public, zones_public
+
+from .. import selectors
+from ..models import Criterion, Field
+from ..public.caching import (
+    BROWSER_MAX_AGE,
+    conditional_cached_response,
+    etag_for,
+    list_cache_key,
+    list_last_modified,
+)
+from . import serializers_public as s
+from .filters import LibraryFilter, ParkListFilter, TrackFilter, ZoneFilter
+
+API_MAX_AGE = 60
+
+
+class PublicPagination(PageNumberPagination):
+    page_size = 50
+    page_query_param = "page"
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    pagination_class = PublicPagination
+    filter_backends = [DjangoFilterBackend]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if (
+            request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and not response.has_header("ETag")
+        ):
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+            response["ETag"] = etag_for(response.content)
+            patch_cache_control(response, public=True, max_age=API_MAX_AGE)
+            return get_conditional_response(request, etag=response["ETag"], response=response)
+        return response
+
+
+class ZoneViewSet(PublicReadOnlyViewSet):
+    """国家高新区. Filters: `province` (code), `region` (east / central / west / northeast), `search`."""
+
+    serializer_class = s.ZoneSerializer
+    filterset_class = ZoneFilter
+
+    def get_queryset(self):
+        return zones_public().select_related("province__region").order_by("key")
+
+
+class ProvinceViewSet(PublicReadOnlyViewSet):
+    """省级推荐单位 (GB/T 2260 codes)."""
+
+    serializer_class = s.ProvinceSerializer
+    lookup_field = "code"
+    pagination_class = None
+
+    def get_queryset(self):
+        return provinces_public().order_by("code")
+
+
+class FieldViewSet(PublicReadOnlyViewSet):
+    """领域."""
+
+    serializer_class = s.FieldSerializer
+    lookup_field = "code"
+    pagination_class = None
+
+    def get_queryset(self):
+        return Field.objects.order_by("order", "code")
+
+
+class TrackViewSet(PublicReadOnlyViewSet):
+    """新赛道 (active ones). Filters: `field` (code), `search` (name, alias, pinyin or initials)."""
+
+    serializer_class = s.TrackSerializer
+    filterset_class = TrackFilter
+
+    def get_queryset(self):
+        return selectors.tracks_public().prefetch_related("aliases").order_by("field__order", "name")
+
+
+class LibraryViewSet(PublicReadOnlyViewSet):
+    """培育库: (zone, track) pairs in cultivation (exited ones are not public)."""
+
+    serializer_class = s.LibraryEntrySerializer
+    filterset_class = LibraryFilter
+
+    def get_queryset(self):
+        return (
+            selectors.library_public()
+            .select_related("entered_cycle", "zone__province")
+            .order_by("track__field__order", "track__name", "zone__key")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(description="重点新赛道园区榜单（公示中、已发布、已更正的各个版本；草稿不公开）。"),
+    retrieve=extend_schema(responses=s.ParkListDetailSerializer, description="一个版本的榜单及其全部条目。"),
+)
+class ParkListViewSet(PublicReadOnlyViewSet):
+    """Lists on notice, published and superseded; each version has its own id. Filters: `cycle` (year),
+    `field` (code), `track` (id), `status` (notice / published / superseded)."""
+
+    serializer_class = s.ParkListSerializer
+    filterset_class = ParkListFilter
+
+    def get_queryset(self):
+        return (
+            selectors.lists_public_with_counts()
+            .select_related("superseded_by")
+            .defer(*(f"superseded_by__{name}" for name in selectors.HEAVY_LIST_FIELDS))
+            .order_by("-cycle__year", "field__order", "scope", "track__name", "-version")
+        )
+
+    def get_serializer_class(self):
+        return s.ParkListDetailSerializer if self.action == "retrieve" else s.ParkListSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        park_list = self.get_object()
+        if request.accepted_renderer.format != "json":
+            return super().retrieve(request, *args, **kwargs)
+
+        def render_body() -> bytes:
+            context = {
+                "request": request,
+                "criteria": list(
+                    Criterion.objects.filter(cycle_id=park_list.cycle_id).order_by("order", "code")
+                ),
+                "entries": list(selectors.list_entries_public(park_list)),
+            }
+            return JSONRenderer().render(s.ParkListDetailSerializer(park_list, context=context).data)
+
+        return conditional_cached_response(
+            request,
+            key=list_cache_key("api", park_list),
+            render=render_body,
+            content_type="application/json",
+            last_modified=list_last_modified(park_list),
+            max_age=BROWSER_MAX_AGE[park_list.status],
+        )

@@ -1,0 +1,184 @@
+"""Downloads of a public list: CSV (UTF-8 with BOM, for Excel), XLSX and JSON.
+
+Spreadsheet safety: a text cell beginning with = + - @ (or a tab or carriage return) would be read as a formula by
+a spreadsheet, so it gets a leading apostrophe; numbers are written as numbers, negative ones included, and never
+altered. The JSON carries the canonical JSON the hashes cover, so anyone can check SHA-256 and SM3 themselves.
+"""
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from ..models import CriterionCode
+from ..services.lists import CRITERION_COLUMNS
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value):
+    """A text cell a spreadsheet shows as text; numbers (int, Decimal, float) pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def criteria_labels(criteria) -> dict:
+    """{code: name}: the four standard criteria by their (translated) names, any other by its stored name."""
+    labels = {criterion.code: criterion.name for criterion in criteria}
+    labels.update({choice.value: str(choice.label) for choice in CriterionCode})
+    return labels
+
+
+def headers(criteria) -> list[str]:
+    labels = criteria_labels(criteria)
+    return [
+        _("名次"),
+        _("国家高新区"),
+        _("高新区编号"),
+        _("省份"),
+        _("区域"),
+        _("重点区域"),
+        _("新赛道"),
+        _("总分"),
+        *[labels.get(code, code) for code in CRITERION_COLUMNS],
+    ]
+
+
+def rows(entries) -> list[list]:
+    from .breakdown import area_name, region_name
+
+    return [
+        [
+            entry.rank,
+            entry.zone.name,
+            entry.zone.key,
+            entry.province.name,
+            region_name(entry.province.region),
+            area_name(entry.zone.strategic_area) if entry.zone.strategic_area_id else "",
+            entry.track.name,
+            entry.total,
+            *[getattr(entry, column) for column in CRITERION_COLUMNS.values()],
+        ]
+        for entry in entries
+    ]
+
+
+def csv_bytes(criteria, entries) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([safe_text(cell) for cell in headers(criteria)])
+    for row in rows(entries):
+        writer.writerow([safe_text(cell) for cell in row])
+    # The BOM makes Excel read UTF-8, so the Chinese survives a double-click.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(park_list, criteria, entries) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("榜单")[:31]
+    sheet.append([str(cell) for cell in headers(criteria)])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows(entries):
+        sheet.append([float(cell) if isinstance(cell, Decimal) else safe_text(cell) for cell in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula, whatever the text
+            elif isinstance(cell.value, float):
+                cell.number_format = "0.00"
+    sheet.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFGHIJKL", (6, 30, 12, 16, 8, 14, 16, 8, 8, 8, 8, 8), strict=False):
+        sheet.column_dimensions[letter].width = width
+
+    about = workbook.create_sheet(_("说明")[:31])
+    for label, value in [
+        (_("标题"), park_list.title),
+        (_("年度"), park_list.cycle.year),
+        (_("版本"), park_list.version),
+        (_("状态"), park_list.get_status_display()),
+        (_("发布时间"), park_list.published_at.isoformat() if park_list.published_at else ""),
+        ("SHA-256", park_list.sha256),
+        ("SM3", park_list.sm3),
+    ]:
+        about.append([str(label), safe_text(str(value))])
+        for cell in about[about.max_row]:
+            cell.data_type = "s"
+    about.column_dimensions["A"].width = 12
+    about.column_dimensions["B"].width = 70
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def list_document(park_list, criteria, entries, versions=()) -> dict:
+    """The list as one JSON document: its facts, criteria, entries, and what the hashes cover."""
+    from .breakdown import region_name
+
+    return {
+        "id": park_list.pk,
+        "title": park_list.title,
+        "cycle": park_list.cycle.year,
+        "scope": park_list.scope,
+        "field": {"code": park_list.field.code, "name": park_list.field.name},
+        "track": {"id": park_list.track_id, "name": park_list.track.name} if park_list.track_id else None,
+        "version": park_list.version,
+        "status": park_list.status,
+        "notice_starts_at": park_list.notice_starts_at.isoformat() if park_list.notice_starts_at else None,
+        "notice_ends_at": park_list.notice_ends_at.isoformat() if park_list.notice_ends_at else None,
+        "published_at": park_list.published_at.isoformat() if park_list.published_at else None,
+        "superseded_at": park_list.superseded_at.isoformat() if park_list.superseded_at else None,
+        "supersedes": park_list.supersedes_id,
+        "correction_note": park_list.correction_note,
+        "cutoff": {
+            "top_n": park_list.cutoff_top_n,
+            "min_score": f"{park_list.cutoff_min_score:.2f}"
+            if park_list.cutoff_min_score is not None
+            else None,
+        },
+        "criteria": [
+            {"code": c.code, "name": c.name, "weight": f"{c.weight:.2f}", "max_score": f"{c.max_score:.2f}"}
+            for c in criteria
+        ],
+        "entries": [
+            {
+                "rank": entry.rank,
+                "zone": {
+                    "id": entry.zone_id,
+                    "key": entry.zone.key,
+                    "name": entry.zone.name,
+                    "province": {"code": entry.province.code, "name": entry.province.name},
+                    "region": entry.province.region.code,
+                    "region_name": region_name(entry.province.region),
+                    "strategic_area": entry.zone.strategic_area.code
+                    if entry.zone.strategic_area_id
+                    else None,
+                },
+                "track": {"id": entry.track_id, "name": entry.track.name},
+                "total": f"{entry.total:.2f}",
+                "scores": {
+                    code: f"{getattr(entry, column):.2f}" for code, column in CRITERION_COLUMNS.items()
+                },
+            }
+            for entry in entries
+        ],
+        "versions": [{"id": v.pk, "version": v.version, "status": v.status} for v in versions],
+        "hashes": {
+            "covers": "canonical_json",
+            "sha256": park_list.sha256 or None,
+            "sm3": park_list.sm3 or None,
+        },
+        "canonical_json": park_list.canonical_json or None,
+    }
+
+
+def json_bytes(park_list, criteria, entries, versions=()) -> bytes:
+    document = list_document(park_list, criteria, entries, versions)
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")

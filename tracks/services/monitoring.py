@@ -1,0 +1,95 @@
+"""年度监测: a library entry's indicators for one year, filed by its province's official or its zone's committee."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import roles
+from audit.services import audit_record, diff, snapshot
+
+from ..models import LibraryEntry, LibraryStatus, MonitoringReport
+from ..models.indicators import INDICATOR_FIELDS
+
+REPORT_FIELDS = [*INDICATOR_FIELDS, "note"]
+
+
+def may_file(user, entry: LibraryEntry) -> bool:
+    province = roles.official_province(user)
+    if province is not None:
+        return province.pk == entry.zone.province_id
+    zone = roles.preparer_zone(user)
+    return zone is not None and zone.pk == entry.zone_id
+
+
+def report_years(entry: LibraryEntry, now=None) -> list[int]:
+    """The years a report may be filed for: from the year before the entry's cycle to this year, newest first."""
+    this_year = timezone.localtime(now or timezone.now()).year
+    first = min(entry.entered_cycle.year - 1, this_year)
+    return list(range(this_year, first - 1, -1))
+
+
+def _check(actor, entry: LibraryEntry, year: int):
+    if not may_file(actor, entry):
+        raise PermissionDenied(_("您无权填报该培育库条目的年度监测。"))
+    if entry.status == LibraryStatus.EXITED:
+        raise ValidationError(_("该条目已出库，不再填报年度监测。"), code="exited")
+    if year not in report_years(entry):
+        raise ValidationError(
+            {
+                "year": _("监测年度应在 %(first)s 至 %(last)s 年之间。")
+                % {"first": report_years(entry)[-1], "last": report_years(entry)[0]}
+            },
+            code="year_range",
+        )
+
+
+def monitoring_report_file(
+    *, actor, entry: LibraryEntry, year: int, data: dict, request=None
+) -> MonitoringReport:
+    """File the year's indicators of a library entry (one report per entry and year)."""
+    _check(actor, entry, year)
+    report = MonitoringReport(entry=entry, year=year, filed_by=actor)
+    for name in REPORT_FIELDS:
+        if name in data:
+            setattr(report, name, data[name])
+    try:
+        with transaction.atomic():
+            report.full_clean()
+            report.save()
+            audit_record(
+                actor=actor,
+                action="monitoringreport.create",
+                obj=report,
+                after=snapshot(report, ["entry_id", "year", *REPORT_FIELDS]),
+                request=request,
+            )
+    except IntegrityError:
+        raise ValidationError(_("该条目本年度的监测已填报。"), code="exists") from None
+    return report
+
+
+def monitoring_report_update(
+    *, actor, report: MonitoringReport, data: dict, request=None
+) -> MonitoringReport:
+    """Correct a filed report; the change is audited field by field."""
+    _check(actor, report.entry, report.year)
+    with transaction.atomic():
+        current = MonitoringReport.objects.select_for_update().order_by().get(pk=report.pk)
+        before = snapshot(current, REPORT_FIELDS)
+        for name in REPORT_FIELDS:
+            if name in data:
+                setattr(current, name, data[name])
+        current.full_clean()
+        current.save()
+        old, new = diff(before, snapshot(current, REPORT_FIELDS))
+        if new:
+            audit_record(
+                actor=actor,
+                action="monitoringreport.update",
+                obj=current,
+                before=old,
+                after=new,
+                request=request,
+            )
+    return current
