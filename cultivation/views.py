@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -221,8 +222,8 @@ def entry_detail(request, pk):
     chart_labels = dict(CHART_INDICATORS)
     if indicator not in chart_labels:
         indicator = DEFAULT_CHART_INDICATOR
-    unit = _("亿元") if indicator in dict(MONEY_INDICATORS) else _("个")
-    title = str(chart_labels[indicator]).split("（")[0]
+    unit = _("亿元") if indicator in dict(MONEY_INDICATORS) else pgettext("unit of a count", "个")
+    title = str(chart_labels[indicator]).split("（")[0].split(" (")[0]
     chart = timeline_chart(
         [(report.year, getattr(report, indicator)) for report in report_rows],
         [(numbers[m.pk], m.date, f"{m.get_kind_display()}：{m.title}", m.pk) for m in measures],

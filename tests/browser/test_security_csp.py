@@ -80,11 +80,6 @@ def test_enrolment_under_the_policy(browser_page, settings):
     assert page.locator("#site-name").is_visible()
 
 
-@pytest.mark.xfail(
-    reason="drf-spectacular's swagger_ui.html carries an inline <style> block, which style-src 'self' blocks "
-    "(the page still renders); the API docs page needs that style moved to a static file",
-    strict=False,
-)
 def test_swagger_ui_under_the_policy(browser_page):
     """drf-spectacular's split view loads Swagger UI from files only, so the strict policy leaves it working."""
     page = browser_page
