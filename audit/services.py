@@ -56,6 +56,21 @@ def client_ip(request) -> str | None:
         return None
 
 
+def _event(*, user, action: str, obj, before, after, reason: str, ip_address) -> AuditEvent:
+    return AuditEvent(
+        actor=user,
+        actor_repr=user.get_username() if user else "",
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=str(obj)[:255] if obj is not None else "",
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        reason=reason,
+        ip_address=ip_address,
+    )
+
+
 def audit_record(
     *,
     actor,
@@ -68,18 +83,39 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event. Call it inside the transaction of the change it records."""
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
-        actor=user,
-        actor_repr=user.get_username() if user else "",
+    event = _event(
+        user=user,
         action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        object_repr=str(obj)[:255] if obj is not None else "",
-        before=_jsonable(before) if before is not None else None,
-        after=_jsonable(after) if after is not None else None,
+        obj=obj,
+        before=before,
+        after=after,
         reason=reason,
         ip_address=client_ip(request),
     )
+    event.save(force_insert=True)
+    return event
+
+
+def audit_records_bulk(
+    *, actor, action: str, records: list[tuple], reason: str = "", request=None
+) -> list[AuditEvent]:
+    """Append one event per (obj, before, after) in ``records``, each as ``audit_record`` builds it, in one insert.
+    Call it inside the transaction of the changes it records."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    ip_address = client_ip(request)
+    events = [
+        _event(
+            user=user,
+            action=action,
+            obj=obj,
+            before=before,
+            after=after,
+            reason=reason,
+            ip_address=ip_address,
+        )
+        for obj, before, after in records
+    ]
+    return AuditEvent.objects.bulk_create(events)
 
 
 def history_for(obj: models.Model):

@@ -4,9 +4,9 @@ The template (``template_workbook``) has one sheet to fill (推荐清单) with C
 instructions, and a hidden sheet (选项) whose columns hold the lists of the drop-downs (zones, tracks, origins,
 models) as named ranges: an inline list longer than 255 characters breaks in Excel, a range does not.
 
-``import_nominations`` reads a filled template and creates one draft per row through ``nomination_create``, in a
-single transaction: one bad row and nothing is saved. Every error is reported with its row and column, in
-Chinese (第7行「营业收入」必须为非负数。).
+``import_nominations`` reads a filled template and creates one draft per row through ``nominations_create_many``
+(what ``nomination_create`` does, in bulk), in a single transaction: one bad row and nothing is saved. Every error
+is reported with its row and column, in Chinese (第7行「营业收入」必须为非负数。).
 """
 
 import io
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ from . import selectors
 from .models import CultivationModel, Nomination, NominationStatus, Origin
 from .models.indicators import COUNT_INDICATORS, MONEY_INDICATORS, SIGNED_INDICATORS
 from .services.catalog import existing_track_named
-from .services.nominations import WorkflowError, nomination_create, window_is_open, window_text
+from .services.nominations import nominations_create_many, window_is_open, window_text
 
 SHEET = "推荐清单"
 HELP_SHEET = "填写说明"
@@ -462,34 +462,34 @@ def import_nominations(*, actor, cycle, file, request=None) -> ImportResult:
 
     # Every row is valid on its own: create them together; any refusal rolls the whole file back.
     with transaction.atomic():
-        for row in parsed:
-            data = {k: v for k, v in row.values.items() if k not in ("zone", "track")}
-            try:
-                with transaction.atomic():
-                    nomination = nomination_create(
-                        actor=actor,
-                        cycle=cycle,
-                        zone=row.values["zone"],
-                        track=row.values["track"],
-                        data=data,
-                        request=request,
+        created, refusals = nominations_create_many(
+            actor=actor,
+            cycle=cycle,
+            rows=[
+                (
+                    row.values["zone"],
+                    row.values["track"],
+                    {k: v for k, v in row.values.items() if k not in ("zone", "track")},
+                )
+                for row in parsed
+            ],
+            request=request,
+        )
+        for row, messages in zip(parsed, refusals, strict=True):
+            for message in messages:
+                result.errors.append(
+                    CellError(
+                        row.number,
+                        "",
+                        "",
+                        _("第%(row)s行：%(message)s") % {"row": row.number, "message": message},
                     )
-            except (ValidationError, PermissionDenied, WorkflowError) as error:
-                messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-                for message in messages:
-                    result.errors.append(
-                        CellError(
-                            row.number,
-                            "",
-                            "",
-                            _("第%(row)s行：%(message)s") % {"row": row.number, "message": message},
-                        )
-                    )
-            else:
-                result.created.append(nomination)
+                )
         if result.errors:
             result.created = []
             transaction.set_rollback(True)
+        else:
+            result.created = created
     return result
 
 

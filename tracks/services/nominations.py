@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from audit.services import audit_record, snapshot
+from audit.services import audit_record, audit_records_bulk, snapshot
 from zones.models import Province
 
 from .. import selectors, workflow
@@ -112,6 +112,37 @@ def _canonical(track):
         seen.add(track.pk)
         track = Track.objects.select_related("merged_into").get(pk=track.merged_into_id)
     return track
+
+
+def _canonical_many(tracks) -> dict:
+    """{pk: canonical track} for many tracks, as ``_canonical`` gives each, in one query per level of merges."""
+    loaded = {}
+    pending = {track.pk for track in tracks if track is not None and track.pk is not None}
+    tried = set()
+    while pending:
+        tried |= pending
+        for track in Track.objects.select_related("merged_into").filter(pk__in=pending):
+            loaded[track.pk] = track
+        pending = {
+            track.merged_into_id
+            for track in loaded.values()
+            if track.status == TrackStatus.MERGED
+            and track.merged_into_id
+            and track.merged_into_id not in tried
+        }
+    canonical = {}
+    for pk in {track.pk for track in tracks if track is not None and track.pk is not None}:
+        if pk not in loaded:
+            raise Track.DoesNotExist(f"Track {pk} does not exist.")
+        track = loaded[pk]
+        seen = set()
+        while track.status == TrackStatus.MERGED and track.merged_into_id and track.pk not in seen:
+            seen.add(track.pk)
+            if track.merged_into_id not in loaded:
+                raise Track.DoesNotExist(f"Track {track.merged_into_id} does not exist.")
+            track = loaded[track.merged_into_id]
+        canonical[pk] = track
+    return canonical
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -228,6 +259,85 @@ def nomination_create(
                 nomination,
             )
     return nomination
+
+
+# Foreign keys the bulk path sets from objects already read (no existence query per row and key).
+BULK_CLEAN_EXCLUDE = ["cycle", "province", "zone", "track", "created_by", "library_entry"]
+
+
+def nominations_create_many(*, actor, cycle: Cycle, rows: list[tuple], request=None) -> tuple[list, list]:
+    """Start many drafts at once (the Excel import): ``nomination_create`` for each (zone, track, data) of ``rows``.
+
+    The permission is checked once per zone and the window once per province, the tracks are canonicalised from one
+    query, the fields are validated without per-row queries (the foreign keys are objects already read; the
+    (cycle, zone, track) uniqueness is the caller's to check, and the database enforces every constraint), and the
+    nominations and their audit events are written with ``bulk_create``. Returns (nominations, errors): errors[i]
+    lists the messages refusing rows[i], as ``nomination_create`` would raise them; when any row is refused nothing
+    is written and no nomination is returned. Call it inside a transaction.
+    """
+    errors: list[list[str]] = [[] for _row in rows]
+    allowed: dict = {}
+    windows: dict = {}
+    canonical = _canonical_many([track for _zone, track, _data in rows])
+    nominations = []
+    for index, (zone, track, data) in enumerate(rows):
+        if zone.pk not in allowed:
+            allowed[zone.pk] = workflow.may_create_for_zone(actor, zone)
+        if not allowed[zone.pk]:
+            errors[index].append(str(PermissionDenied(_("您无权为该高新区创建推荐。"))))
+            continue
+        province = zone.province
+        if province.pk not in windows:
+            try:
+                _check_window(cycle, province)
+            except WorkflowError as error:
+                windows[province.pk] = error.messages
+            else:
+                windows[province.pk] = None
+        if windows[province.pk] is not None:
+            errors[index].extend(windows[province.pk])
+            continue
+        track = canonical.get(track.pk, track) if track is not None else None
+        nomination = Nomination(cycle=cycle, province=province, zone=zone, track=track, created_by=actor)
+        for name, value in (data or {}).items():
+            if name in EDITABLE_FIELDS and name != "track":
+                setattr(nomination, name, value)
+        try:
+            nomination.full_clean(exclude=BULK_CLEAN_EXCLUDE, validate_constraints=False)
+        except ValidationError as error:
+            errors[index].extend(error.messages)
+            continue
+        nominations.append(nomination)
+    if any(errors):
+        return [], errors
+    with transaction.atomic():
+        now = timezone.now()
+        for nomination in nominations:
+            nomination.status_changed_at = now
+        Nomination.objects.bulk_create(nominations)
+        audit_records_bulk(
+            actor=actor,
+            action="nomination.create",
+            records=[(nomination, None, snapshot(nomination)) for nomination in nominations],
+            request=request,
+        )
+        if roles.official_province(actor) is None:
+            # A zone prepared them: the province has drafts to check and recommend.
+            officials: dict = {}
+            for nomination in nominations:
+                province = nomination.province
+                if province.pk not in officials:
+                    officials[province.pk] = list(selectors.officials_of(province))
+                zone, track = nomination.zone, nomination.track
+                _notify(
+                    officials[province.pk],
+                    lambda zone=zone, track=track: (
+                        _("%(zone)s 准备了 %(year)s年度「%(track)s」推荐草稿，待省级主管部门审核推荐。")
+                        % {"zone": zone.display_name, "year": cycle.year, "track": track.name}
+                    ),
+                    nomination,
+                )
+    return nominations, errors
 
 
 def nomination_update(*, actor, nomination: Nomination, data: dict, version: int | None = None, request=None):

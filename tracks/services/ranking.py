@@ -44,6 +44,7 @@ Choices the domain text leaves open, and what this module does:
 
 import datetime
 import math
+import re
 from collections import defaultdict
 from decimal import Context, Decimal, localcontext
 from fractions import Fraction
@@ -127,10 +128,15 @@ def _fmt(value: Fraction | None) -> str | None:
     """2 decimals, ROUND_HALF_UP (halves away from zero), computed exactly from the fraction."""
     if value is None:
         return None
-    negative = value < 0
-    hundredths = math.floor(abs(value) * 100 + Fraction(1, 2))
+    return _fmt_ratio(value.numerator, value.denominator)
+
+
+def _fmt_ratio(numerator: int, denominator: int) -> str:
+    """``_fmt`` of numerator / denominator (denominator > 0, the ratio need not be reduced)."""
+    # floor(|value| × 100 + 1/2) in integers: floor((200 |n| + d) / 2d).
+    hundredths = (200 * abs(numerator) + denominator) // (2 * denominator)
     text = f"{hundredths // 100}.{hundredths % 100:02d}"
-    return f"-{text}" if negative and hundredths else text
+    return f"-{text}" if numerator < 0 and hundredths else text
 
 
 def _decimal_text(value) -> str:
@@ -138,53 +144,116 @@ def _decimal_text(value) -> str:
     return str(Decimal(value).quantize(TWO_PLACES))
 
 
+# Scores are parsed once into integers over one common denominator (hundredths for the canonical 2-place strings
+# ``_decimal_text`` writes), so sums, sorts and trims are integer operations; a Fraction is made only per result.
+_HUNDREDTHS = re.compile(r"-?[0-9]+\.[0-9]{2}")
+
+
+def _scaled_values(scores) -> tuple[dict, int]:
+    """({(nomination, reviewer, criterion): int}, scale): every score value is exactly that int / scale.
+
+    A later score for the same key replaces an earlier one, as a dict built from the scores would.
+    """
+    scaled = {}
+    for s in scores:
+        text = s["value"]
+        if type(text) is not str or not _HUNDREDTHS.fullmatch(text):
+            break
+        scaled[(s["nomination"], s["reviewer"], s["criterion"])] = int(text.replace(".", ""))
+    else:
+        return scaled, 100
+    # Not all canonical: exact fractions over the least common denominator.
+    exact = {(s["nomination"], s["reviewer"], s["criterion"]): Fraction(s["value"]) for s in scores}
+    scale = math.lcm(100, *(value.denominator for value in exact.values()))
+    return {key: value.numerator * (scale // value.denominator) for key, value in exact.items()}, scale
+
+
+def _exact_sum(values: list):
+    """Σ values (Fractions or ints) by pairwise halves: the same exact sum as a running one, and much faster when
+    the denominators are large and distinct (normalised values), since no term is added to a huge running total."""
+    values = list(values)
+    while len(values) > 1:
+        paired = [a + b for a, b in zip(values[::2], values[1::2], strict=False)]
+        if len(values) % 2:
+            paired.append(values[-1])
+        values = paired
+    return values[0] if values else 0
+
+
+def _scaled_mean_sd(values: list[int], scale: int) -> tuple[Fraction, Fraction]:
+    """Mean and population sd of int / scale values, exactly as _mean and _pstdev give them."""
+    n = len(values)
+    total = sum(values)
+    squares = sum(v * v for v in values)
+    return Fraction(total, n * scale), _sqrt(Fraction(n * squares - total * total, n * n * scale * scale))
+
+
+def _pstdev_scaled(values: list, scale: int) -> Fraction:
+    """Population sd of values / scale (values ints, or Fractions with scale 1): Σ(v - mean)² / n = (nΣv² - (Σv)²) / n²."""
+    n = len(values)
+    total = _exact_sum(values)
+    squares = _exact_sum([v * v for v in values])
+    return _sqrt(Fraction(n * squares - total * total, n * n * scale * scale))
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The pure computation
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _normalise(criteria, scores, field_of, normalise: bool):
+def _normalise(criteria, scaled: dict, scale: int, field_of, normalise: bool):
     """Values the ranking uses for each (nomination, reviewer, criterion), and each reviewer's treatment.
 
-    Returns (used, treatment) where treatment[(reviewer, code)] is "normalised", "raw_few" or "raw_sd0" (empty when
-    normalisation is off).
+    ``scaled`` holds every raw value as an int over ``scale`` (``_scaled_values``). Returns (used, treatment) where
+    used[(nomination, reviewer, code)] is a Fraction, or used is None when normalisation is off (the raw values are
+    used), and treatment[(reviewer, code)] is "normalised", "raw_few" or "raw_sd0" (empty when normalisation is off).
     """
-    raw = {(s["nomination"], s["reviewer"], s["criterion"]): Fraction(s["value"]) for s in scores}
     if not normalise:
-        return dict(raw), {}
+        return None, {}
     by_reviewer = defaultdict(list)
     by_panel = defaultdict(list)
-    for (nomination, reviewer, code), value in raw.items():
+    for (nomination, reviewer, code), value in scaled.items():
         by_reviewer[(reviewer, code)].append(value)
         by_panel[(field_of[nomination], code)].append(value)
-    panel_stats = {}
-    for key, values in by_panel.items():
-        mean = _mean(values)
-        panel_stats[key] = (mean, _pstdev(values, mean))
+    panel_stats = {key: _scaled_mean_sd(values, scale) for key, values in by_panel.items()}
     reviewer_stats = {}
     treatment = {}
     for key, values in by_reviewer.items():
         if len(values) < MIN_NORMALISE:
             treatment[key] = "raw_few"
             continue
-        mean = _mean(values)
-        sd = _pstdev(values, mean)
+        mean, sd = _scaled_mean_sd(values, scale)
         if sd == 0:
             treatment[key] = "raw_sd0"
             continue
         treatment[key] = "normalised"
         reviewer_stats[key] = (mean, sd)
     max_of = {c["code"]: c["max"] for c in criteria}
+    zero = Fraction(0)
+    # panel_mean + (value - mean) / sd × panel_sd = offset + value × ratio, with ratio = panel_sd / sd and
+    # offset = panel_mean - mean × ratio, computed once per (reviewer, criterion, field).
+    maps = {}
     used = {}
-    for (nomination, reviewer, code), value in raw.items():
+    for key, value in scaled.items():
+        nomination, reviewer, code = key
         stats = reviewer_stats.get((reviewer, code))
         if stats is None:
-            used[(nomination, reviewer, code)] = value
+            used[key] = Fraction(value, scale)
             continue
-        mean, sd = stats
-        panel_mean, panel_sd = panel_stats[(field_of[nomination], code)]
-        mapped = panel_mean + (value - mean) / sd * panel_sd
-        used[(nomination, reviewer, code)] = min(max(mapped, Fraction(0)), max_of[code])
+        field = field_of[nomination]
+        mapping = maps.get((reviewer, code, field))
+        if mapping is None:
+            mean, sd = stats
+            panel_mean, panel_sd = panel_stats[(field, code)]
+            ratio = panel_sd / sd
+            mapping = maps[(reviewer, code, field)] = (
+                panel_mean - mean * ratio,
+                ratio.numerator,
+                ratio.denominator * scale,
+            )
+        offset, ratio_numerator, ratio_denominator = mapping
+        mapped = offset + Fraction(value * ratio_numerator, ratio_denominator)
+        used[key] = min(max(mapped, zero), max_of[code])
     return used, treatment
 
 
@@ -205,6 +274,34 @@ def _nomination_figures(criteria, reviews: dict) -> dict:
     if criteria and all(m is not None for m in means.values()):
         total = sum((c["weight"] * means[c["code"]] / c["max"] for c in criteria), Fraction(0))
     totals = {r: t for r, v in reviews.items() if (t := _reviewer_total(criteria, v)) is not None}
+    return {"means": means, "total": total, "reviewer_totals": totals}
+
+
+def _scaled_figures(criteria, reviews: dict, scale: int, coefficients: list) -> dict:
+    """``_nomination_figures`` for values that are ints over ``scale``, in integer arithmetic.
+
+    The means and the total are the same Fractions; each reviewer total is an int over scale × the common
+    denominator of the coefficients (``coefficients``: [(code, weight / max × that denominator)] per criterion).
+    """
+    means = {}
+    for c in criteria:
+        code = c["code"]
+        values = sorted(v[code] for v in reviews.values() if code in v)
+        if not values:
+            means[code] = None
+            continue
+        if len(values) >= TRIM_FROM:
+            values = values[1:-1]
+        means[code] = Fraction(sum(values), len(values) * scale)
+    total = None
+    if criteria and all(m is not None for m in means.values()):
+        total = sum((c["weight"] * means[c["code"]] / c["max"] for c in criteria), Fraction(0))
+    totals = {}
+    for reviewer, values in reviews.items():
+        try:
+            totals[reviewer] = sum(coefficient * values[code] for code, coefficient in coefficients)
+        except KeyError:  # a criterion missing: no total for this reviewer
+            continue
     return {"means": means, "total": total, "reviewer_totals": totals}
 
 
@@ -298,14 +395,42 @@ def rank_inputs(inputs: dict) -> dict:
         if s["criterion"] not in codes:
             raise ValueError(f"score for unknown criterion {s['criterion']!r}")
 
-    used, treatment = _normalise(criteria, scores, field_of, normalise)
+    scaled, scale = _scaled_values(scores)
+    used, treatment = _normalise(criteria, scaled, scale, field_of, normalise)
 
-    reviews_used = defaultdict(lambda: defaultdict(dict))
     reviews_raw = defaultdict(lambda: defaultdict(dict))
-    for s in scores:
-        key = (s["nomination"], s["reviewer"], s["criterion"])
-        reviews_used[s["nomination"]][s["reviewer"]][s["criterion"]] = used[key]
-        reviews_raw[s["nomination"]][s["reviewer"]][s["criterion"]] = Fraction(s["value"])
+    for (nomination, reviewer, code), value in scaled.items():
+        reviews_raw[nomination][reviewer][code] = value
+    reviews_used = None
+    if used is not None:
+        reviews_used = defaultdict(lambda: defaultdict(dict))
+        for (nomination, reviewer, code), value in used.items():
+            reviews_used[nomination][reviewer][code] = value
+
+    # Reviewer totals of raw values as ints: Σ weight / max × value = Σ coefficient × int / (common × scale).
+    if all(c["max"] != 0 for c in criteria):
+        quotients = [c["weight"] / c["max"] for c in criteria]
+        common = math.lcm(*(q.denominator for q in quotients))
+        coefficients = [
+            (c["code"], q.numerator * (common // q.denominator))
+            for c, q in zip(criteria, quotients, strict=True)
+        ]
+        raw_scale = common * scale
+
+        def raw_figures_of(reviews):
+            return _scaled_figures(criteria, reviews, scale, coefficients)
+
+    else:  # a zero maximum: the exact path, which fails where a total needs it
+        raw_scale = 1
+
+        def raw_figures_of(reviews):
+            exact = {
+                r: {code: Fraction(v, scale) for code, v in values.items()} for r, values in reviews.items()
+            }
+            return _nomination_figures(criteria, exact)
+
+    # Reviewer totals are numbers over these denominators: ints in the integer path, Fractions (over 1) otherwise.
+    scale_of = {"raw": raw_scale, "used": raw_scale if used is None else 1}
 
     rows = []
     # (field, reviewer) -> [totals]; field -> [totals], for the values used and the raw values.
@@ -313,10 +438,14 @@ def rank_inputs(inputs: dict) -> dict:
     panel_totals = {"used": defaultdict(list), "raw": defaultdict(list)}
     reviewer_counts = defaultdict(int)
     for n in nominations:
-        figures = _nomination_figures(criteria, reviews_used.get(n["id"], {}))
-        raw_figures = _nomination_figures(criteria, reviews_raw.get(n["id"], {}))
-        review_count = len(reviews_raw.get(n["id"], {}))
-        for reviewer in reviews_raw.get(n["id"], {}):
+        raw_reviews = reviews_raw.get(n["id"], {})
+        raw_figures = raw_figures_of(raw_reviews)
+        if used is None:
+            figures = raw_figures  # without normalisation the values used are the raw values
+        else:
+            figures = _nomination_figures(criteria, reviews_used.get(n["id"], {}))
+        review_count = len(raw_reviews)
+        for reviewer in raw_reviews:
             reviewer_counts[(n["field"], reviewer)] += 1
         for kind, fig in (("used", figures), ("raw", raw_figures)):
             for reviewer, total in fig["reviewer_totals"].items():
@@ -328,6 +457,7 @@ def rank_inputs(inputs: dict) -> dict:
         if figures["total"] is None:
             flags.append("incomplete")
         spread = list(figures["reviewer_totals"].values())
+        spread_scale = scale_of["used"]
         rows.append(
             {
                 "id": n["id"],
@@ -342,8 +472,8 @@ def rank_inputs(inputs: dict) -> dict:
                 "review_count": review_count,
                 "flagged": bool(flags),
                 "flags": flags,
-                "spread_sd": _fmt(_pstdev(spread)) if spread else None,
-                "spread_range": _fmt(max(spread) - min(spread)) if spread else None,
+                "spread_sd": _fmt(_pstdev_scaled(spread, spread_scale)) if spread else None,
+                "spread_range": _fmt(Fraction(max(spread) - min(spread), spread_scale)) if spread else None,
                 "rank_in_track": None,
                 "rank_in_field": None,
                 "decided_by_track": None,
@@ -365,15 +495,26 @@ def rank_inputs(inputs: dict) -> dict:
         for private in ("_total", "_means", "_tie_codes", "_final"):
             del row[private]
 
-    panel_mean = {kind: {f: _mean(t) for f, t in by_field.items()} for kind, by_field in panel_totals.items()}
+    panel_mean = {
+        kind: {f: Fraction(_exact_sum(t), len(t) * scale_of[kind]) for f, t in by_field.items()}
+        for kind, by_field in panel_totals.items()
+    }
     reviewers = []
     for field, reviewer in sorted(reviewer_counts):
         entry = {"id": reviewer, "field": field, "count": reviewer_counts[(field, reviewer)]}
         for kind, suffix in (("used", ""), ("raw", "_raw")):
             totals = reviewer_totals[kind].get((field, reviewer))
-            mean = _mean(totals) if totals else None
+            mean = Fraction(_exact_sum(totals), len(totals) * scale_of[kind]) if totals else None
             entry[f"mean_total{suffix}"] = _fmt(mean)
-            entry[f"bias{suffix}"] = _fmt(mean - panel_mean[kind][field]) if mean is not None else None
+            bias = None
+            if mean is not None:
+                # mean - panel mean, rounded from the unreduced difference (no gcd of huge numbers).
+                panel = panel_mean[kind][field]
+                bias = _fmt_ratio(
+                    mean.numerator * panel.denominator - panel.numerator * mean.denominator,
+                    mean.denominator * panel.denominator,
+                )
+            entry[f"bias{suffix}"] = bias
         entry["normalisation"] = (
             {code: treatment[(reviewer, code)] for code in codes if (reviewer, code) in treatment}
             if normalise
