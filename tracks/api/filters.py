@@ -1,11 +1,26 @@
 """django-filter filter sets of the open API. Choice querysets start from the public selectors."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zones.models import Region
 
 from ..models import LibraryStatus, ListStatus
+
+# The largest id a PostgreSQL bigint (and SQLite's INTEGER) holds: a larger number is a 400, never a 500.
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An integer id in [1, MAX_ID]; anything else is refused with a 400 by the filter backend."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -39,15 +54,15 @@ class LibraryFilter(django_filters.FilterSet):
         choices=[(value, label) for value, label in LibraryStatus.choices if value != LibraryStatus.EXITED]
     )
     field = django_filters.CharFilter(field_name="track__field__code")
-    track = django_filters.NumberFilter(field_name="track_id")
+    track = IdFilter(field_name="track_id")
     province = django_filters.CharFilter(field_name="zone__province__code")
     zone = django_filters.CharFilter(field_name="zone__key")
 
 
 class ParkListFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(field_name="cycle__year", help_text=_("年度，如 2025"))
+    cycle = IdFilter(field_name="cycle__year", max_value=9999, help_text=_("年度，如 2025"))
     field = django_filters.CharFilter(field_name="field__code")
-    track = django_filters.NumberFilter(field_name="track_id")
+    track = IdFilter(field_name="track_id")
     status = django_filters.ChoiceFilter(
         choices=[
             (ListStatus.NOTICE, ListStatus.NOTICE.label),
