@@ -12,26 +12,16 @@ province, track, field, model); a case's own text is written for the public.
 from django.db.models import Count, Max, Q
 
 from accounts import roles
-from tracks.models import LibraryEntry, LibraryStatus
+from tracks.models import LibraryStatus
+from tracks.selectors import library_entries_for
 
 from .models import CaseStatus, SupportMeasure, TypicalCase
 
 
 def entries_for(user):
-    """Library entries whose measures a user may see and record: staff all, an official the province's, a zone's
-    committee the zone's, anyone else none."""
-    base = LibraryEntry.objects.select_related(
-        "zone__province__region", "zone__strategic_area", "track__field", "entered_cycle"
-    )
-    if roles.is_programme_staff(user):
-        return base
-    province = roles.official_province(user)
-    if province is not None:
-        return base.filter(zone__province=province)
-    zone = roles.preparer_zone(user)
-    if zone is not None:
-        return base.filter(zone=zone)
-    return base.none()
+    """Library entries whose measures a user may see and record: the same scope as the portal's library
+    (tracks.selectors.library_entries_for), with what the ledger pages show of each entry."""
+    return library_entries_for(user).select_related("zone__province__region", "zone__strategic_area")
 
 
 def has_cultivation_role(user) -> bool:

@@ -7,10 +7,11 @@ be a 5xx, every status code must be documented and every body must match the doc
 Path parameters are drawn half from hypothesis and half from the ids that exist in the fixture world
 (tests/security/world.py), so the detail operations answer 200 with real bodies, not only 404s.
 
-The published schema documents the error answers too (tracks.api.schema.add_error_responses), as DRF gives them: 400 for an invalid filter, page or body, 401 without a token, 403 for an account that
-is not a portal user, 404 for an id outside the caller's scope, 409 for the quota or a stale version. The tests
-add exactly those to the loaded copy of the schema (``_error_statuses``), so any other status, a 405 or a 5xx, still
-fails; ``test_schema_documents_its_error_responses`` checks that the published schema declares them.
+The published schema documents the error answers too (tracks.api.schema.add_error_responses), as DRF gives them:
+400 for an invalid filter, page or body, 401 without a token, 403 for an account that is not a portal user, 404 for
+an id outside the caller's scope, 409 for the quota or a stale version. The loaded copy is made sure to hold exactly
+those (``_error_statuses``), so any other status, a 405 or a 5xx, fails; ``test_schema_documents_its_error_responses``
+checks that the published schema declares them itself.
 """
 
 import copy
