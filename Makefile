@@ -52,9 +52,9 @@ format: install-dev
 
 ## Extract and compile the message catalogues (needs GNU gettext; compiled .mo files are committed).
 messages: install
-	$(BIN)/python manage.py makemessages -l en --no-location --ignore=.venv --ignore=staticfiles --ignore=tests
-	$(BIN)/python manage.py makemessages -d djangojs -l en --no-location --ignore=.venv --ignore=staticfiles
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	$(BIN)/python manage.py makemessages -l en --no-location --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=node_modules
+	$(BIN)/python manage.py makemessages -d djangojs -l en --no-location --ignore=.venv --ignore=staticfiles --ignore=node_modules
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 check: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -8,7 +8,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
@@ -105,7 +105,10 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     @admin.display(description=_("角色"))
     def role_names(self, obj):
         names = [group.name for group in obj.groups.all()]
-        return "、".join(str(roles.ROLE_LABELS.get(name, name)) for name in names) or "—"
+        return (
+            pgettext("list separator", "、").join(str(roles.ROLE_LABELS.get(name, name)) for name in names)
+            or "—"
+        )
 
     @admin.display(description=_("归属"))
     def binding(self, obj):

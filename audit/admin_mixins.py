@@ -15,6 +15,7 @@ from django import forms
 from django.apps import apps
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .services import audit_record, diff, history_for, snapshot
@@ -143,7 +144,8 @@ def history_rows(model, events) -> list[dict]:
                 "action": event.action,
                 "action_label": str(VERB_LABELS.get(verb, event.action)),
                 "other_object": (
-                    f"{event_model._meta.verbose_name}：{event.object_repr}"
+                    gettext("%(label)s：%(value)s")
+                    % {"label": event_model._meta.verbose_name, "value": event.object_repr}
                     if event_model is not model
                     else ""
                 ),

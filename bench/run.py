@@ -17,7 +17,7 @@ shape. Both are filled with `manage.py generate_scale` when they hold no nominat
 6. the load test: 50 clients for 60 s over the public pages and the API, errors and p95.
 
 All traffic goes to 127.0.0.1; every loop is bounded in count and time. Environment knobs: BENCH_SKIP (comma list
-of: queries,timing,throughput,ranking,import,load,whatif), BENCH_THROUGHPUT_SECONDS (10), BENCH_LOAD_SECONDS (60),
+of: queries,timing,throughput,ranking,import,load), BENCH_THROUGHPUT_SECONDS (10), BENCH_LOAD_SECONDS (60),
 BENCH_LOAD_CLIENTS (50), BENCH_CYCLES (10), BENCH_NOMINATIONS (2000), BENCH_TRACKS (200), BENCH_REVIEWERS (300).
 """
 
@@ -533,24 +533,6 @@ def render(results: dict) -> str:
                 f"| {r['p50_ms']} | {r['p95_ms']} | {r['errors']} |"
             )
 
-    wi = results.get("whatif")
-    if wi:
-        lines += [
-            "",
-            "### 3b. What if: the fix suggested to the public site applied in memory (`bench/wsgi_whatif.py`)",
-            "",
-            "Public ParkList querysets defer `inputs` and `canonical_json`; nothing else changes. Not the project's "
-            f"code as it stands: the figures the fix would give. /healthz: {wi['healthz_rps']} req/s.",
-            "",
-            "| run | path | req/s | × /healthz | p50 ms | p95 ms | errors |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for name, r in wi["runs"].items():
-            lines.append(
-                f"| {name} | `{r['path']}` | {r['rps']} | {r['ratio_to_healthz']} | {r['p50_ms']} | {r['p95_ms']} "
-                f"| {r['errors']} |"
-            )
-
     rk = results.get("ranking")
     if rk:
         lines += [
@@ -807,12 +789,6 @@ def main() -> int:
                     results["throughput"]["healthz_rps_cache_off_server"] = cold["healthz_rps"]
                 server.stop()
                 server = None
-            if "whatif" not in SKIP and "throughput" not in SKIP and targets:
-                log(
-                    "what-if: the suggested fix (defer the big ParkList columns) applied in memory, bench/wsgi_whatif.py"
-                )
-                server = Gunicorn(main_url, app="bench.wsgi_whatif:application")
-                results["whatif"] = section("whatif", lambda: throughput(server, targets, seconds))
         except Exception as exc:  # noqa: BLE001
             import traceback
 

@@ -22,7 +22,7 @@ from .models import CaseStatus, SupportMeasure, TypicalCase
 
 def _error_text(error) -> str:
     if isinstance(error, ValidationError):
-        return "；".join(error.messages)
+        return gettext("；").join(error.messages)
     return str(error) or gettext("您没有执行该操作的权限。")
 
 
@@ -214,7 +214,11 @@ class TypicalCaseAdmin(ProgrammeStaffAdmin):
                 services.case_publish(actor=request.user, case=case, request=request)
                 done += 1
             except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{case}：{_error_text(error)}", messages.ERROR)
+                self.message_user(
+                    request,
+                    gettext("%(label)s：%(value)s") % {"label": case, "value": _error_text(error)},
+                    messages.ERROR,
+                )
         if done:
             self.message_user(request, gettext("已发布 %(n)s 个典型案例。") % {"n": done}, messages.SUCCESS)
 
@@ -226,6 +230,10 @@ class TypicalCaseAdmin(ProgrammeStaffAdmin):
                 services.case_unpublish(actor=request.user, case=case, request=request)
                 done += 1
             except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{case}：{_error_text(error)}", messages.ERROR)
+                self.message_user(
+                    request,
+                    gettext("%(label)s：%(value)s") % {"label": case, "value": _error_text(error)},
+                    messages.ERROR,
+                )
         if done:
             self.message_user(request, gettext("已撤回 %(n)s 个典型案例。") % {"n": done}, messages.SUCCESS)

@@ -20,6 +20,7 @@ What each section counts, for the year Y:
 import datetime
 import io
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, Q, Sum
 from django.db.models.fields.json import KT
@@ -447,6 +448,46 @@ def _bar_chart(sheet, *, title, y_title, category_col, value_cols, rows, anchor,
     return chart
 
 
+class _Chart(NamedTuple):
+    """A native bar chart of a section: its title, the value axis's title, the table's columns it draws."""
+
+    title: str
+    y_title: str
+    value_cols: list[int]
+    horizontal: bool = True
+
+
+def _section(workbook, title, columns, rows, *, charts=()):
+    """One section's sheet: a table of ``rows`` (dicts) by ``columns`` — (header, key, width[, number format]) —
+    and its bar charts, by the first column, stacked to the right of the table."""
+    from openpyxl.utils import get_column_letter
+
+    sheet = _sheet(
+        workbook,
+        title,
+        [column[0] for column in columns],
+        [[row[column[1]] for column in columns] for row in rows],
+        widths=[column[2] for column in columns],
+    )
+    for index, column in enumerate(columns, start=1):
+        if len(column) > 3:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = column[3]
+    beside = get_column_letter(len(columns) + 2)
+    for index, chart in enumerate(charts):
+        _bar_chart(
+            sheet,
+            title=chart.title,
+            y_title=chart.y_title,
+            category_col=1,
+            value_cols=chart.value_cols,
+            rows=len(rows),
+            anchor=f"{beside}{2 + 18 * index}",
+            horizontal=chart.horizontal,
+        )
+    return sheet
+
+
 def report_workbook(report: dict) -> bytes:
     """The report as an .xlsx: one sheet per section, each with its native bar chart."""
     from openpyxl import Workbook
@@ -478,164 +519,92 @@ def report_workbook(report: dict) -> bytes:
     overview.column_dimensions["A"].width = 28
     overview.column_dimensions["B"].width = 20
 
-    provinces = report["nominations"]["provinces"]
-    sheet = _sheet(
+    _section(
         workbook,
         _("推荐与受理（省份）"),
         [
-            _("省份"),
-            _("区域"),
-            _("推荐"),
-            _("受理"),
-            _("退回修改"),
-            _("不予受理"),
-            _("待审查"),
-            _("受理率（%）"),
+            (_("省份"), "name", 18),
+            (_("区域"), "region", 8),
+            (_("推荐"), "submitted", 8),
+            (_("受理"), "accepted", 8),
+            (_("退回修改"), "returned", 10),
+            (_("不予受理"), "rejected", 10),
+            (_("待审查"), "pending", 8),
+            (_("受理率（%）"), "rate", 12),
         ],
-        [
-            [
-                r["name"],
-                r["region"],
-                r["submitted"],
-                r["accepted"],
-                r["returned"],
-                r["rejected"],
-                r["pending"],
-                r["rate"],
-            ]
-            for r in provinces
-        ],
-        widths=[18, 8, 8, 8, 10, 10, 8, 12],
+        report["nominations"]["provinces"],
+        charts=[_Chart(_("各省推荐与受理"), _("项"), [3, 4])],
     )
-    _bar_chart(
-        sheet,
-        title=_("各省推荐与受理"),
-        y_title=_("项"),
-        category_col=1,
-        value_cols=[3, 4],
-        rows=len(provinces),
-        anchor="J2",
-    )
-    regions = report["nominations"]["regions"]
-    sheet = _sheet(
+    _section(
         workbook,
         _("推荐与受理（区域）"),
-        [_("区域"), _("推荐省份数"), _("推荐"), _("受理"), _("受理率（%）")],
-        [[r["name"], r["provinces"], r["submitted"], r["accepted"], r["rate"]] for r in regions],
-        widths=[10, 12, 8, 8, 12],
+        [
+            (_("区域"), "name", 10),
+            (_("推荐省份数"), "provinces", 12),
+            (_("推荐"), "submitted", 8),
+            (_("受理"), "accepted", 8),
+            (_("受理率（%）"), "rate", 12),
+        ],
+        report["nominations"]["regions"],
+        charts=[_Chart(_("各区域受理率"), "%", [5], horizontal=False)],
     )
-    _bar_chart(
-        sheet,
-        title=_("各区域受理率"),
-        y_title="%",
-        category_col=1,
-        value_cols=[5],
-        rows=len(regions),
-        anchor="G2",
-        horizontal=False,
-    )
-
-    sheet = _sheet(
+    _section(
         workbook,
         _("榜单"),
-        [_("榜单"), _("范围"), _("领域"), _("赛道"), _("版本"), _("入榜数"), _("发布时间")],
         [
-            [r["title"], r["scope"], r["field"], r["track"], r["version"], r["entries"], r["published_at"]]
-            for r in lists["lists"]
+            (_("榜单"), "title", 40),
+            (_("范围"), "scope", 8),
+            (_("领域"), "field", 14),
+            (_("赛道"), "track", 16),
+            (_("版本"), "version", 6),
+            (_("入榜数"), "entries", 8),
+            (_("发布时间"), "published_at", 18, "yyyy-mm-dd hh:mm"),
         ],
-        widths=[40, 8, 14, 16, 6, 8, 18],
+        lists["lists"],
     )
-    for row in sheet.iter_rows(min_row=2, min_col=7, max_col=7):
-        for cell in row:
-            cell.number_format = "yyyy-mm-dd hh:mm"
-    breakdown = [[r["name"], r["count"], r["share"]] for r in lists["regions"]]
-    breakdown += [[r["name"], r["count"], r["share"]] for r in lists["areas"]]
-    sheet = _sheet(
+    _section(
         workbook,
         _("榜单分布"),
-        [_("区域 / 重点区域"), _("入榜园区（个次）"), _("占比（%）")],
-        breakdown,
-        widths=[18, 16, 10],
+        [
+            (_("区域 / 重点区域"), "name", 18),
+            (_("入榜园区（个次）"), "count", 16),
+            (_("占比（%）"), "share", 10),
+        ],
+        [*lists["regions"], *lists["areas"]],
+        charts=[_Chart(_("入榜园区按区域和重点区域分布"), _("个次"), [2])],
     )
-    _bar_chart(
-        sheet,
-        title=_("入榜园区按区域和重点区域分布"),
-        y_title=_("个次"),
-        category_col=1,
-        value_cols=[2],
-        rows=len(breakdown),
-        anchor="E2",
-    )
-
-    movements = report["library"]["movements"]
-    sheet = _sheet(
+    _section(
         workbook,
         _("培育库变动"),
-        [_("变动"), _("条目数")],
-        [[r["label"], r["count"]] for r in movements],
-        widths=[14, 10],
+        [(_("变动"), "label", 14), (_("条目数"), "count", 10)],
+        report["library"]["movements"],
+        charts=[_Chart(_("%(year)s年培育库变动") % {"year": year}, _("个"), [2])],
     )
-    _bar_chart(
-        sheet,
-        title=_("%(year)s年培育库变动") % {"year": year},
-        y_title=_("个"),
-        category_col=1,
-        value_cols=[2],
-        rows=len(movements),
-        anchor="D2",
-    )
-
-    kinds = measures["kinds"]
-    sheet = _sheet(
+    _section(
         workbook,
         _("培育举措"),
-        [_("举措类别"), _("数量（项）"), _("涉及金额（亿元）")],
-        [[r["label"], r["count"], r["amount"]] for r in kinds],
-        widths=[16, 12, 16],
+        [
+            (_("举措类别"), "label", 16),
+            (_("数量（项）"), "count", 12),
+            (_("涉及金额（亿元）"), "amount", 16, "0.00"),
+        ],
+        measures["kinds"],
+        charts=[
+            _Chart(_("培育举措数量（按类别）"), _("项"), [2]),
+            _Chart(_("培育举措涉及金额（按类别）"), _("亿元"), [3]),
+        ],
     )
-    for row in sheet.iter_rows(min_row=2, min_col=3, max_col=3):
-        for cell in row:
-            cell.number_format = "0.00"
-    _bar_chart(
-        sheet,
-        title=_("培育举措数量（按类别）"),
-        y_title=_("项"),
-        category_col=1,
-        value_cols=[2],
-        rows=len(kinds),
-        anchor="E2",
-    )
-    _bar_chart(
-        sheet,
-        title=_("培育举措涉及金额（按类别）"),
-        y_title=_("亿元"),
-        category_col=1,
-        value_cols=[3],
-        rows=len(kinds),
-        anchor="E20",
-    )
-
-    rows = report["indicators"]["rows"]
-    sheet = _sheet(
+    _section(
         workbook,
         _("年度监测"),
         [
-            _("指标"),
-            _("%(year)s年合计") % {"year": year},
-            _("%(year)s年合计") % {"year": year - 1},
-            _("同口径增长（%）"),
+            (_("指标"), "label", 22),
+            (_("%(year)s年合计") % {"year": year}, "current", 14),
+            (_("%(year)s年合计") % {"year": year - 1}, "previous", 14),
+            (_("同口径增长（%）"), "growth", 16),
         ],
-        [[str(r["label"]), r["current"], r["previous"], r["growth"]] for r in rows],
-        widths=[22, 14, 14, 16],
-    )
-    _bar_chart(
-        sheet,
-        title=_("监测指标同口径增长"),
-        y_title="%",
-        category_col=1,
-        value_cols=[4],
-        rows=len(rows),
-        anchor="F2",
+        report["indicators"]["rows"],
+        charts=[_Chart(_("监测指标同口径增长"), "%", [4])],
     )
     buffer = io.BytesIO()
     workbook.save(buffer)

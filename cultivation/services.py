@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts import roles
 from audit.services import audit_record, snapshot
@@ -148,7 +149,8 @@ def case_publish(*, actor, case: TypicalCase, request=None) -> TypicalCase:
     ]
     if missing:
         raise ValidationError(
-            _("发布前请填写：%(fields)s。") % {"fields": "、".join(missing)}, code="incomplete"
+            _("发布前请填写：%(fields)s。") % {"fields": pgettext("list separator", "、").join(missing)},
+            code="incomplete",
         )
     now = timezone.now()
     with transaction.atomic():

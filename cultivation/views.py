@@ -24,12 +24,13 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import roles
 from tracks.models import CultivationModel, LibraryStatus, MonitoringReport
 from tracks.models.indicators import COUNT_INDICATORS, INDICATOR_FIELDS, MONEY_INDICATORS, SIGNED_INDICATORS
+from tracks.public.caching import public_page
 
 from . import reports, selectors, services
 from .charts import timeline_chart
@@ -38,7 +39,6 @@ from .models import MeasureKind
 
 ENTRY_PAGE_SIZE = 50
 CASE_PAGE_SIZE = 20
-PUBLIC_MAX_AGE = 300
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Indicators the entry page's chart may show (counts and money; the growth rate is drawn in the table only).
 CHART_INDICATORS = MONEY_INDICATORS + COUNT_INDICATORS
@@ -46,8 +46,6 @@ DEFAULT_CHART_INDICATOR = "revenue"
 # The indicators each year of the timeline shows; the table below it has them all.
 TIMELINE_INDICATORS = ["revenue", "revenue_growth", "enterprise_count", "invention_patents", "financing"]
 MIN_YEAR, MAX_YEAR = 2000, 2100
-
-public_cache = cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -224,9 +222,13 @@ def entry_detail(request, pk):
         indicator = DEFAULT_CHART_INDICATOR
     unit = _("亿元") if indicator in dict(MONEY_INDICATORS) else pgettext("unit of a count", "个")
     title = str(chart_labels[indicator]).split("（")[0].split(" (")[0]
+    labelled = _("%(label)s：%(value)s")
     chart = timeline_chart(
         [(report.year, getattr(report, indicator)) for report in report_rows],
-        [(numbers[m.pk], m.date, f"{m.get_kind_display()}：{m.title}", m.pk) for m in measures],
+        [
+            (numbers[m.pk], m.date, labelled % {"label": m.get_kind_display(), "value": m.title}, m.pk)
+            for m in measures
+        ],
         title=_("%(indicator)s与培育举措") % {"indicator": title},
         unit=unit,
     )
@@ -339,7 +341,7 @@ def measure_attachment(request, pk):
 
 
 @require_GET
-@public_cache
+@public_page
 def case_list(request):
     form = CaseFilterForm(request.GET or None)
     filters = form.filters() if request.GET else {}
@@ -372,7 +374,7 @@ def case_list(request):
 
 
 @require_GET
-@public_cache
+@public_page
 def case_detail(request, pk):
     case = get_object_or_404(selectors.cases_public(), pk=pk)
     others = list(

@@ -120,7 +120,9 @@ DEFAULT_CRITERIA = [
 def criteria_for(cycle, spec=DEFAULT_CRITERIA):
     return [
         m.Criterion.objects.get_or_create(
-            cycle=cycle, code=code, defaults={"name": name, "weight": weight, "max_score": max_score, "order": i}
+            cycle=cycle,
+            code=code,
+            defaults={"name": name, "weight": weight, "max_score": max_score, "order": i},
         )[0]
         for i, (code, name, weight, max_score) in enumerate(spec)
     ]

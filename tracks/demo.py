@@ -247,7 +247,8 @@ def _cycle(year, opens, closes, status) -> Cycle:
     return cycle
 
 
-def _indicators(rng: random.Random) -> dict:
+def indicators(rng: random.Random) -> dict:
+    """A plausible year of a zone's indicators for one track (the demo's and generate_scale's nominations)."""
     enterprises = rng.randint(40, 600)
     return {
         "enterprise_count": enterprises,
@@ -267,13 +268,14 @@ def _indicators(rng: random.Random) -> dict:
     }
 
 
-def _content(rng: random.Random) -> dict:
+def nomination_content(rng: random.Random) -> dict:
+    """A nomination's content: origin, model, summary, narrative and indicators, drawn in this order from rng."""
     return {
         "origin": rng.choice(Origin.values),
         "cultivation_model": rng.choice(CultivationModel.values),
         "public_summary": rng.choice(SUMMARIES),
         "narrative": "一、基本情况\n二、发展基础与优势\n三、培育路径与模式\n四、下一步举措",
-        **_indicators(rng),
+        **indicators(rng),
     }
 
 
@@ -300,7 +302,7 @@ def _nominations_2025(cycle, tracks, officials, staff, reviewers, rng):
     for zone, track in _pairs(PROVINCES_2025, focus + tracks[:6], 5, rng):
         official = officials[zone.province.code]
         nomination = nomination_create(
-            actor=official, cycle=cycle, zone=zone, track=track, data=_content(rng)
+            actor=official, cycle=cycle, zone=zone, track=track, data=nomination_content(rng)
         )
         roll = rng.random()
         if roll < 0.05:
@@ -361,18 +363,34 @@ def _review(nomination, reviewers, rng):
             submitted_at=submitted,
         )
         leniency = rng.uniform(-6, 6)
+        comment = "材料翔实，特色鲜明。" if quality > 70 else "建议进一步补充产业链协同数据。"
         Score.objects.bulk_create(
-            [
-                Score(
-                    assignment=assignment,
-                    criterion=criterion,
-                    max_score=criterion.max_score,
-                    value=Decimal(str(round(min(100, max(0, quality + leniency + rng.uniform(-8, 8))), 1))),
-                    comment="材料翔实，特色鲜明。" if quality > 70 else "建议进一步补充产业链协同数据。",
-                )
-                for criterion in criteria
-            ]
+            scores_for(
+                assignment_id=assignment.pk,
+                criteria=criteria,
+                level=quality + leniency,
+                rng=rng,
+                comment=comment,
+            )
         )
+
+
+def scores_for(
+    *, assignment_id: int, criteria, level: float, rng: random.Random, comment: str = ""
+) -> list[Score]:
+    """One reviewer's scores of an assignment, unsaved, a score a criterion in the given order: the reviewer's
+    level for the nomination plus noise of ±8 drawn from rng, kept within 0–100, to one decimal. Unsaved, so that
+    the demo writes them per assignment and generate_scale in bulk batches of many assignments."""
+    return [
+        Score(
+            assignment_id=assignment_id,
+            criterion_id=criterion.pk,
+            max_score=criterion.max_score,
+            value=Decimal(f"{min(100.0, max(0.0, level + rng.uniform(-8, 8))):.1f}"),
+            comment=comment,
+        )
+        for criterion in criteria
+    ]
 
 
 def _publish_2025(cycle, staff):
@@ -441,7 +459,7 @@ def _nominations_2026(cycle, tracks, officials, zone_user, staff, rng):
     for index, (zone, track) in enumerate(_pairs(PROVINCES_2026, tracks, 5, rng)):
         official = officials[zone.province.code]
         nomination = nomination_create(
-            actor=official, cycle=cycle, zone=zone, track=track, data=_content(rng)
+            actor=official, cycle=cycle, zone=zone, track=track, data=nomination_content(rng)
         )
         step = index % 5
         if step >= 1:
@@ -458,7 +476,7 @@ def _nominations_2026(cycle, tracks, officials, zone_user, staff, rng):
         cycle=cycle,
         zone=zone_user.profile.zone,
         track=Track.objects.get(name="低空经济"),
-        data=_content(rng),
+        data=nomination_content(rng),
     )
 
 
@@ -484,7 +502,7 @@ def _cultivation_2025(cycle, officials, staff, rng):
     for index, nomination in enumerate(listed.order_by("pk")):
         official = officials[nomination.province.code]
         entry = nomination.library_entry
-        base = _indicators(rng)
+        base = indicators(rng)
         for year, factor in ((2024, Decimal("0.85")), (2025, Decimal("1"))):
             data = {**base, "revenue": (base["revenue"] * factor).quantize(Decimal("0.01"))}
             monitoring_report_file(actor=official, entry=entry, year=year, data=data)

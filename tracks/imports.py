@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -284,7 +285,12 @@ class _Reader:
             row,
             name,
             _("第%(row)s行「%(column)s」“%(value)s”不是可选项，应为：%(options)s。")
-            % {"row": row.number, "column": short_label(name), "value": text, "options": "、".join(mapping)},
+            % {
+                "row": row.number,
+                "column": short_label(name),
+                "value": text,
+                "options": pgettext("list separator", "、").join(mapping),
+            },
         )
         return ""
 
@@ -431,7 +437,8 @@ def import_nominations(*, actor, cycle, file, request=None) -> ImportResult:
                     1,
                     "",
                     "",
-                    _("第1行缺少列：%(columns)s。请使用下载的推荐模板。") % {"columns": "、".join(missing)},
+                    _("第1行缺少列：%(columns)s。请使用下载的推荐模板。")
+                    % {"columns": pgettext("list separator", "、").join(missing)},
                 )
             )
             return result

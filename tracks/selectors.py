@@ -55,7 +55,9 @@ def open_cycle():
 
 
 def library_public():
-    return LibraryEntry.objects.exclude(status=LibraryStatus.EXITED).select_related("zone__province", "track__field")
+    return LibraryEntry.objects.exclude(status=LibraryStatus.EXITED).select_related(
+        "zone__province", "track__field"
+    )
 
 
 def home_counts() -> dict:
@@ -89,7 +91,9 @@ def zones_for(user):
     """Zones a user may prepare nominations for: an official any active zone of the province, a preparer its own."""
     province = roles.official_province(user)
     if province is not None:
-        return Zone.objects.filter(province=province, is_active=True).select_related("province").order_by("key")
+        return (
+            Zone.objects.filter(province=province, is_active=True).select_related("province").order_by("key")
+        )
     zone = roles.preparer_zone(user)
     if zone is not None:
         return Zone.objects.filter(pk=zone.pk).select_related("province")
@@ -136,18 +140,22 @@ def officials_of(province):
     """The active accounts of a province's competent department (who a province's notices go to)."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(
-        is_active=True, groups__name=roles.OFFICIAL, profile__province=province
-    ).distinct()
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=roles.OFFICIAL, profile__province=province)
+        .distinct()
+    )
 
 
 def preparers_of(zone):
     """The active accounts of a zone's administrative committee."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(
-        is_active=True, groups__name=roles.ZONE_PREPARER, profile__zone=zone
-    ).distinct()
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=roles.ZONE_PREPARER, profile__zone=zone)
+        .distinct()
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import selectors
+from .public.caching import public_page
 
 
 @require_GET
@@ -27,6 +28,8 @@ def readyz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@require_GET
+@public_page
 def home(request):
     latest = selectors.latest_published_list()
     entries = []

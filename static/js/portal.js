@@ -36,6 +36,7 @@
       chosen: box.getAttribute("data-label-chosen") || "",
       none: box.getAttribute("data-label-none") || "",
       aliases: box.getAttribute("data-label-aliases") || "",
+      separator: box.getAttribute("data-list-separator") || "、",
     };
     var timer = null;
     var latest = 0;
@@ -87,7 +88,7 @@
         button.appendChild(document.createTextNode(track.name));
         var meta = track.field;
         if (track.aliases.length) {
-          meta += " · " + labels.aliases + track.aliases.join("、");
+          meta += " · " + labels.aliases + track.aliases.join(labels.separator);
         }
         if (track.status !== "active") {
           meta += " · " + track.status_label;

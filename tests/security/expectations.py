@@ -34,7 +34,7 @@ The rules the rows follow (../shared/design/domain.md, Roles and What is public)
   security administrator lifting a lockout or resetting a device.
 
 Self-service password reset is off without e-mail settings (404 for everyone here). A few GET pages also answer
-POST with the page (``home``, the announcement feed, the admin's history pages); none of them writes anything.
+POST with the page (the announcement feed, the admin's history pages); none of them writes anything.
 
 KNOWN_BUGS lists single cells where the code is wrong today: the row keeps the right expectation, the matrix skips
 that cell, and test_known_access_bug runs it as a strict xfail (it fails the day the bug is fixed, so the entry is
@@ -78,7 +78,7 @@ EXPECTATIONS = _table("""
 healthz                                          GET    A    A    A    A    A    A    A    A    A    A
 healthz                                          POST   405  405  405  405  405  405  405  405  405  405
 home                                             GET    A    A    A    A    A    A    A    A    A    A
-home                                             POST   A    A    A    A    A    A    A    A    A    A
+home                                             POST   405  405  405  405  405  405  405  405  405  405
 readyz                                           GET    A    A    A    A    A    A    A    A    A    A
 readyz                                           POST   405  405  405  405  405  405  405  405  405  405
 set_language                                     GET    A    A    A    A    A    A    A    A    A    A
@@ -296,7 +296,7 @@ public:zone_detail                               POST   405  405  405  405  405 
 en:admin:index                                   GET    L    L    L    L    A    A    A    A    A    A
 en:admin:index                                   POST   L    L    L    L    A    A    A    A    A    A
 en:home                                          GET    A    A    A    A    A    A    A    A    A    A
-en:home                                          POST   A    A    A    A    A    A    A    A    A    A
+en:home                                          POST   405  405  405  405  405  405  405  405  405  405
 en:portal:nomination_detail[js]                  GET    L    404  404  A    403  403  403  403  403  403
 en:portal:nomination_detail[js]                  POST   L    405  405  405  403  403  403  403  403  403
 en:public:list_detail[published]                 GET    A    A    A    A    A    A    A    A    A    A

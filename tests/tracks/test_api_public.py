@@ -216,3 +216,14 @@ def test_openapi_schema_and_swagger_ui_from_local_files(client):
     html = docs.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
     assert "cdn" not in html.lower() and "<script>" not in html
+
+
+def test_list_detail_still_honours_the_list_filters(client):
+    park_list, _actor = f.published_list(["440000-03", "320000-01"])
+    url = f"/api/v1/lists/{park_list.pk}/"
+    assert client.get(url).status_code == 200
+    assert client.get(url, {"cycle": park_list.cycle.year}).status_code == 200
+    assert client.get(url, {"cycle": park_list.cycle.year + 1}).status_code == 404
+    assert client.get(url, {"status": "notice"}).status_code == 404
+    assert client.get("/api/v1/lists/abc/").status_code == 404
+    assert client.get(f"/api/v1/lists/{2**70}/").status_code == 404

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -259,6 +260,7 @@ def test_footer_shows_sponsor_and_optional_facts(client, settings):
 
     settings.SITE_ICP_NUMBER = "京ICP备00000000号"
     settings.SITE_CONTACT = "010-00000000"
+    cache.clear()  # settings change only with a restart; a cached page lives PUBLIC_PAGE_SECONDS at most
     html = client.get("/").content.decode()
     assert '<a href="https://beian.miit.gov.cn/" rel="noopener noreferrer">京ICP备00000000号</a>' in html
     assert "联系方式：010-00000000" in html

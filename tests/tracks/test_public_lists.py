@@ -236,6 +236,65 @@ def test_cached_by_version_and_language(client):
     assert after.status_code == 200 and "本版本已被更正" in after.content.decode()
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["/lists/{pk}/", "/en/lists/{pk}/", "/lists/{pk}/download.csv", "/api/v1/lists/{pk}/"],
+)
+def test_repeat_reader_is_answered_without_the_database(client, url):
+    park_list, _actor = f.published_list(["440000-03", "320000-01"])
+    url = url.format(pk=park_list.pk)
+    first = client.get(url)
+    assert first.status_code == 200
+
+    with CaptureQueriesContext(connection) as repeat:
+        again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again["ETag"] == first["ETag"]
+    assert (
+        again["Last-Modified"] == first["Last-Modified"] and again["Cache-Control"] == first["Cache-Control"]
+    )
+    with CaptureQueriesContext(connection) as first_reader:
+        other = client.get(url + "?utm=1")
+    assert other.status_code == 200 and other.content == first.content
+    assert len(repeat) == 0 and len(first_reader) == 0, [q["sql"] for q in repeat.captured_queries]
+
+
+def test_a_state_change_is_seen_at_once_by_repeat_readers(client):
+    from tracks.services.lists import list_publish
+
+    park_list, actor = f.list_on_notice(["440000-03", "320000-01"])
+    on_notice = client.get(f"/lists/{park_list.pk}/")
+    api = client.get(f"/api/v1/lists/{park_list.pk}/")
+    assert on_notice.status_code == 200 and api.json()["status"] == ListStatus.NOTICE
+
+    list_publish(actor=actor, park_list=park_list)
+
+    page_after = client.get(f"/lists/{park_list.pk}/", HTTP_IF_NONE_MATCH=on_notice["ETag"])
+    api_after = client.get(f"/api/v1/lists/{park_list.pk}/", HTTP_IF_NONE_MATCH=api["ETag"])
+    assert page_after.status_code == 200 and page_after["ETag"] != on_notice["ETag"]
+    assert api_after.status_code == 200 and api_after.json()["status"] == ListStatus.PUBLISHED
+
+
+def test_an_edit_saved_by_staff_is_seen_by_the_next_reader(client):
+    park_list, _actor = f.list_on_notice(["440000-03", "320000-01"], days_ago=1)
+    before = client.get(f"/lists/{park_list.pk}/download.csv")
+    assert "2031" in before["Content-Disposition"]
+
+    park_list.title = "更名后的榜单"
+    park_list.save(update_fields=["title"])  # as the admin saves it
+
+    after = client.get(f"/lists/{park_list.pk}/download.csv")
+    assert "%E6%9B%B4%E5%90%8D" in after["Content-Disposition"]  # 更名, percent-encoded in filename*
+
+
+def test_a_list_leaving_the_public_is_a_404_at_once(client):
+    park_list, _actor = f.list_on_notice(["440000-03", "320000-01"], days_ago=1)
+    assert client.get(f"/lists/{park_list.pk}/").status_code == 200
+    park_list.status = ListStatus.DRAFT
+    park_list.save(update_fields=["status"])
+    assert client.get(f"/lists/{park_list.pk}/").status_code == 404
+    assert client.get(f"/api/v1/lists/{park_list.pk}/").status_code == 404
+
+
 @pytest.mark.parametrize("path", ["", "download.csv", "download.json", "download.xlsx"])
 def test_list_page_and_downloads_use_a_constant_number_of_queries(client, path):
     small = make_published_list(year=2031, zones=SPREAD[:1])

@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
@@ -87,7 +87,7 @@ class TrackAdmin(AuditedModelAdmin):
 
     @admin.display(description=_("别名"))
     def alias_names(self, obj):
-        return "、".join(alias.name for alias in obj.aliases.all()) or "—"
+        return pgettext("list separator", "、").join(alias.name for alias in obj.aliases.all()) or "—"
 
     def audit_history_events(self, obj):
         return related_history(obj, obj.aliases.all())
@@ -134,7 +134,11 @@ class TrackAdmin(AuditedModelAdmin):
             try:
                 catalog_services.track_approve(actor=request.user, track=track, request=request)
             except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{track}：{_error_text(error)}", messages.ERROR)
+                self.message_user(
+                    request,
+                    gettext("%(label)s：%(value)s") % {"label": track, "value": _error_text(error)},
+                    messages.ERROR,
+                )
             else:
                 done += 1
         if done:
@@ -176,7 +180,11 @@ class TrackAdmin(AuditedModelAdmin):
                         actor=request.user, source=source, target=target, reason=reason, request=request
                     )
                 except (ValidationError, PermissionDenied) as error:
-                    self.message_user(request, f"{source}：{_error_text(error)}", messages.ERROR)
+                    self.message_user(
+                        request,
+                        gettext("%(label)s：%(value)s") % {"label": source, "value": _error_text(error)},
+                        messages.ERROR,
+                    )
                 else:
                     self.message_user(
                         request,

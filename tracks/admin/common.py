@@ -2,12 +2,13 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
 def _error_text(error: ValidationError | PermissionDenied) -> str:
     if isinstance(error, ValidationError):
-        return "；".join(error.messages)
+        return gettext("；").join(error.messages)
     return str(error) or str(_("您没有执行该操作的权限。"))
 
 

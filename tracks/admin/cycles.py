@@ -64,6 +64,26 @@ class CriterionInline(admin.TabularInline):
         return not self._frozen(obj) and super().has_delete_permission(request, obj)
 
 
+def _text(value: str) -> str:
+    return value.replace("\r\n", "\n").strip()
+
+
+def _frozen_criterion_edits(formset) -> bool:
+    """Whether a post carries edits to criteria the admin showed read-only because they are frozen: a changed value
+    or a deleted row. Django's admin ignores what a read-only inline posts; this is what a change form opened
+    before review and posted after would lose. A textarea's CRLF line breaks are no edit."""
+    if not getattr(formset, "read_only", False) or formset.instance.criteria_frozen_at is None:
+        return False
+    for form in formset.forms:
+        if formset.data.get(f"{form.prefix}-DELETE"):
+            return True
+        for name in form.changed_data:
+            posted, stored = form[name].data, form[name].initial
+            if not (isinstance(posted, str) and isinstance(stored, str) and _text(posted) == _text(stored)):
+                return True
+    return False
+
+
 class ProvinceQuotaInline(admin.TabularInline):
     model = ProvinceQuota
     fields = ["province", "quota"]
@@ -168,6 +188,32 @@ class CycleAdmin(AuditedModelAdmin):
     def audit_history_events(self, obj):
         return related_history(obj, obj.criteria.all(), obj.quotas.all(), obj.extensions.all())
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._refuse_frozen_criterion_edits(request, formsets)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if request.method == "POST":  # a post that did not validate is shown again: say it there
+            formsets = [inline.formset for inline in context.get("inline_admin_formsets", ())]
+            self._refuse_frozen_criterion_edits(request, formsets)
+        return super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
+
+    def _refuse_frozen_criterion_edits(self, request, formsets):
+        """The criteria froze when review opened; a form opened before then still posts criterion edits. None of
+        them is saved (like the criterion page and ``criteria_update``, which refuse them), the rest of the form
+        is, and the page says so rather than dropping the edits silently."""
+        for formset in formsets:
+            if formset.model is Criterion and _frozen_criterion_edits(formset):
+                frozen_at = timezone.localtime(formset.instance.criteria_frozen_at)
+                self.message_user(
+                    request,
+                    _("评审已于 %(at)s 开启，评价维度自此冻结：本次提交中对评价维度的修改均未保存。")
+                    % {"at": frozen_at.strftime("%Y-%m-%d %H:%M")},
+                    messages.ERROR,
+                )
+
     def save_formset(self, request, form, formset, change):
         if formset.model is WindowExtension:
             for inline_form in formset.forms:
@@ -181,7 +227,11 @@ class CycleAdmin(AuditedModelAdmin):
             try:
                 cycle_services.cycle_advance(cycle=cycle, actor=request.user, request=request)
             except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{cycle}：{_error_text(error)}", messages.ERROR)
+                self.message_user(
+                    request,
+                    _("%(label)s：%(value)s") % {"label": cycle, "value": _error_text(error)},
+                    messages.ERROR,
+                )
             else:
                 self.message_user(
                     request,

@@ -43,7 +43,11 @@ from .nominations import LibraryEntryAdmin
 
 
 def _message_errors(admin_obj, request, label, error):
-    admin_obj.message_user(request, f"{label}：{_error_text(error)}", messages.ERROR)
+    admin_obj.message_user(
+        request,
+        gettext("%(label)s：%(value)s") % {"label": label, "value": _error_text(error)},
+        messages.ERROR,
+    )
 
 
 class ListEntryInline(ReadOnlyInline):
@@ -124,7 +128,11 @@ class ListCorrectForm(forms.Form):
     def __init__(self, *args, park_list, entries, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["exclude"].choices = [
-            (str(entry.nomination_id), f"{entry.rank}. {entry.zone.name}（{entry.total}）")
+            (
+                str(entry.nomination_id),
+                gettext("%(name)s（%(note)s）")
+                % {"name": f"{entry.rank}. {entry.zone.name}", "note": entry.total},
+            )
             for entry in entries
         ]
         self.fields["snapshot"].queryset = RankingSnapshot.objects.filter(

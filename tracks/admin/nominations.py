@@ -284,7 +284,9 @@ class NominationAdmin(AuditHistoryMixin, admin.ModelAdmin):
                     request=request,
                 )
             except (ValidationError, PermissionDenied) as error:
-                refused.append(f"{nomination}：{_error_text(error)}")
+                refused.append(
+                    gettext("%(label)s：%(value)s") % {"label": nomination, "value": _error_text(error)}
+                )
             else:
                 done += 1
         if done:

@@ -23,7 +23,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from accounts import roles
 from audit.admin_mixins import AuditedModelAdmin, history_rows, related_history
@@ -72,7 +72,7 @@ class ReviewerProfileAdmin(AuditedModelAdmin):
 
     @admin.display(description=gettext_lazy("评审领域"))
     def field_names(self, obj):
-        return "、".join(field.name for field in obj.fields.all()) or "—"
+        return pgettext("list separator", "、").join(field.name for field in obj.fields.all()) or "—"
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
@@ -133,7 +133,8 @@ def _score_text(entry) -> str:
     if not isinstance(entry, dict):
         return "—"
     comment = entry.get("comment") or ""
-    return f"{entry.get('value')}（{comment}）" if comment else str(entry.get("value"))
+    value = entry.get("value")
+    return _("%(name)s（%(note)s）") % {"name": value, "note": comment} if comment else str(value)
 
 
 def _readable(values, criterion_names: dict):
@@ -145,7 +146,7 @@ def _readable(values, criterion_names: dict):
         if key in criterion_names:
             out[criterion_names[key]] = _score_text(value) if value is not None else None
         elif key == "scores" and isinstance(value, dict):
-            out[str(EVENT_LABELS[key])] = "；".join(
+            out[str(EVENT_LABELS[key])] = _("；").join(
                 f"{criterion_names.get(code, code)} {_score_text(entry)}" for code, entry in value.items()
             )
         elif key in EVENT_TIMES and isinstance(value, str):
@@ -268,7 +269,10 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("推荐项目"), ordering="nomination__zone__key")
     def nomination_label(self, obj):
         nomination = obj.nomination
-        return f"{nomination.cycle.year} {nomination.zone.display_name}（{nomination.province.name}）"
+        return _("%(name)s（%(note)s）") % {
+            "name": f"{nomination.cycle.year} {nomination.zone.display_name}",
+            "note": nomination.province.name,
+        }
 
     @admin.display(description=gettext_lazy("赛道"), ordering="nomination__track__name")
     def track_name(self, obj):
@@ -420,7 +424,7 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             saved = review_services.score_save(
                 actor=request.user, assignment=obj, values=values, version=version, request=request
             )
-            errors = {code: "；".join(messages_) for code, messages_ in error.message_dict.items()}
+            errors = {code: _("；").join(messages_) for code, messages_ in error.message_dict.items()}
             self.message_user(
                 request, _("评分未提交：请按提示修改后再提交（已填内容已保存为草稿）。"), messages.ERROR
             )
@@ -603,10 +607,10 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         except PermissionDenied as error:
             return JsonResponse({"ok": False, "message": _error_text(error)}, status=403)
         except ValidationError as error:
-            return JsonResponse({"ok": False, "message": "；".join(error.messages)}, status=400)
+            return JsonResponse({"ok": False, "message": _("；").join(error.messages)}, status=400)
         now = timezone.now()
         if result.errors:
-            message = _("部分内容未保存：%(errors)s") % {"errors": "；".join(result.errors.values())}
+            message = _("部分内容未保存：%(errors)s") % {"errors": _("；").join(result.errors.values())}
         else:
             message = _("已自动保存（%(time)s）") % {"time": date_format(timezone.localtime(now), "H:i:s")}
         return JsonResponse(

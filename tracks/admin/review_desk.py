@@ -28,7 +28,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from accounts import roles
 
@@ -373,7 +373,7 @@ def nomination_panel(nomination: Nomination) -> dict:
                 continue  # on it already
         if not (reviewer.is_active and reviewer.user.is_active):
             reasons.append(_("暂停接受任务"))
-        (excluded if reasons else eligible).append({"reviewer": reviewer, "reasons": "；".join(reasons)})
+        (excluded if reasons else eligible).append({"reviewer": reviewer, "reasons": _("；").join(reasons)})
     return {"assignments": assignments, "eligible": eligible, "excluded": excluded}
 
 
@@ -474,7 +474,7 @@ def ranking_tables(snapshot: RankingSnapshot) -> dict:
             "review_count": row["review_count"],
             "spread_sd": row["spread_sd"],
             "spread_range": row["spread_range"],
-            "flags": "、".join(str(FLAG_LABELS.get(f, f)) for f in row["flags"]),
+            "flags": pgettext("list separator", "、").join(str(FLAG_LABELS.get(f, f)) for f in row["flags"]),
             "decided_by": str(DECIDED_LABELS.get(row[decided_key], "")) if row[decided_key] else "",
             "id": row["id"],
         }
@@ -496,8 +496,9 @@ def ranking_tables(snapshot: RankingSnapshot) -> dict:
                 "bias": entry["bias"],
                 "mean_total_raw": entry["mean_total_raw"],
                 "bias_raw": entry["bias_raw"],
-                "normalisation": "、".join(
-                    f"{names.get(code, code)}：{NORMALISATION_LABELS.get(kind, kind)}"
+                "normalisation": pgettext("list separator", "、").join(
+                    _("%(label)s：%(value)s")
+                    % {"label": names.get(code, code), "value": NORMALISATION_LABELS.get(kind, kind)}
                     for code, kind in (entry.get("normalisation") or {}).items()
                     if kind != "normalised"
                 ),

@@ -125,7 +125,7 @@ class NominationSerializer(serializers.ModelSerializer):
 def _refusal(error: DjangoValidationError) -> Response:
     """A service's refusal as an API answer: the message, its code, and field errors where there are any."""
     code = getattr(error, "code", None)
-    body = {"detail": "；".join(error.messages), "code": code or "invalid"}
+    body = {"detail": _("；").join(error.messages), "code": code or "invalid"}
     if hasattr(error, "error_dict"):
         body["errors"] = {
             ("non_field_errors" if name == NON_FIELD_ERRORS else name): [

@@ -24,6 +24,7 @@ from ..public.caching import (
     etag_for,
     list_cache_key,
     list_last_modified,
+    public_list_state,
 )
 from . import serializers_public as s
 from .filters import LibraryFilter, ParkListFilter, TrackFilter, ZoneFilter
@@ -138,11 +139,17 @@ class ParkListViewSet(PublicReadOnlyViewSet):
         return s.ParkListDetailSerializer if self.action == "retrieve" else s.ParkListSerializer
 
     def retrieve(self, request, *args, **kwargs):
-        park_list = self.get_object()
         if request.accepted_renderer.format != "json":
             return super().retrieve(request, *args, **kwargs)
+        if set(request.query_params) & set(self.filterset_class.base_filters):
+            self.get_object()  # a filter this list does not pass makes it a 404 (a bad value a 400), as before
+        # From the cache when it is there, so a repeat reader's 304 reads no database.
+        state, loaded = public_list_state(
+            kwargs[self.lookup_url_kwarg or self.lookup_field], queryset=self.get_queryset()
+        )
 
         def render_body() -> bytes:
+            park_list = loaded or self.get_object()
             context = {
                 "request": request,
                 "criteria": list(
@@ -154,9 +161,9 @@ class ParkListViewSet(PublicReadOnlyViewSet):
 
         return conditional_cached_response(
             request,
-            key=list_cache_key("api", park_list),
+            key=list_cache_key("api", state),
             render=render_body,
             content_type="application/json",
-            last_modified=list_last_modified(park_list),
-            max_age=BROWSER_MAX_AGE[park_list.status],
+            last_modified=list_last_modified(state),
+            max_age=BROWSER_MAX_AGE[state.status],
         )

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AppendOnlyError
@@ -142,7 +143,7 @@ class ParkList(models.Model):
         indexes = [models.Index(fields=["status", "cycle"], name="parklist_status_cycle_idx")]
 
     def __str__(self):
-        return f"{self.title}（v{self.version}）"
+        return gettext("%(title)s（v%(version)s）") % {"title": self.title, "version": self.version}
 
     @property
     def is_frozen(self) -> bool:

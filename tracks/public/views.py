@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import roles
@@ -30,7 +30,14 @@ from ..models import Criterion, LibraryStatus, ListEntry, TrackStatus
 from ..services.lists import list_changes, notice_is_open, objection_file
 from . import exports
 from .breakdown import breakdown_summary, list_breakdown
-from .caching import BROWSER_MAX_AGE, conditional_cached_response, list_cache_key, list_last_modified
+from .caching import (
+    BROWSER_MAX_AGE,
+    conditional_cached_response,
+    list_cache_key,
+    list_last_modified,
+    public_list_state,
+    public_page,
+)
 from .captcha import captcha_check, captcha_new
 from .forms import ListFilterForm, ObjectionForm
 from .ratelimit import rate_limited
@@ -38,9 +45,6 @@ from .ratelimit import rate_limited
 PAGE_SIZE = 20
 LIBRARY_PAGE_SIZE = 50
 OBJECTION_RATE = {"limit": 10, "window_seconds": 60 * 60}  # POSTs per address and hour
-PUBLIC_MAX_AGE = 300
-
-public_cache = cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 
 
 def _page(request, queryset, size=PAGE_SIZE):
@@ -58,7 +62,7 @@ def _query_without_page(request) -> str:
 
 
 @require_GET
-@public_cache
+@public_page
 def list_index(request):
     """Lists filtered by year, field, track, province and region; current versions unless asked otherwise."""
     years = sorted(set(selectors.lists_public().values_list("cycle__year", flat=True)), reverse=True)
@@ -136,19 +140,19 @@ def _list_context(park_list) -> dict:
 
 @require_GET
 def list_detail(request, pk):
-    park_list = _public_list(pk)
+    state, park_list = public_list_state(pk)
 
     def render_page() -> bytes:
-        context = {"nav": "lists", **_list_context(park_list)}
+        context = {"nav": "lists", **_list_context(park_list or _public_list(pk))}
         return render_to_string("public/list_detail.html", context, request=request).encode("utf-8")
 
     return conditional_cached_response(
         request,
-        key=list_cache_key("page", park_list),
+        key=list_cache_key("page", state),
         render=render_page,
         content_type="text/html; charset=utf-8",
-        last_modified=list_last_modified(park_list),
-        max_age=BROWSER_MAX_AGE[park_list.status],
+        last_modified=list_last_modified(state),
+        max_age=BROWSER_MAX_AGE[state.status],
     )
 
 
@@ -163,9 +167,10 @@ DOWNLOADS = {
 def list_download(request, pk, fmt):
     if fmt not in DOWNLOADS:
         raise Http404
-    park_list = _public_list(pk)
+    state, loaded = public_list_state(pk)
 
     def render_file() -> bytes:
+        park_list = loaded or _public_list(pk)
         entries = list(selectors.list_entries_public(park_list))
         criteria = list(Criterion.objects.filter(cycle_id=park_list.cycle_id).order_by("order", "code"))
         if fmt == "csv":
@@ -176,17 +181,17 @@ def list_download(request, pk, fmt):
         return exports.json_bytes(park_list, criteria, entries, versions)
 
     filename = _("%(title)s（第%(version)s版）.%(ext)s") % {
-        "title": park_list.title,
-        "version": park_list.version,
+        "title": state.title,
+        "version": state.version,
         "ext": fmt,
     }
     return conditional_cached_response(
         request,
-        key=list_cache_key("download", park_list, fmt),
+        key=list_cache_key("download", state, fmt),
         render=render_file,
         content_type=DOWNLOADS[fmt],
-        last_modified=list_last_modified(park_list),
-        max_age=BROWSER_MAX_AGE[park_list.status],
+        last_modified=list_last_modified(state),
+        max_age=BROWSER_MAX_AGE[state.status],
         headers={"Content-Disposition": content_disposition_header(True, filename)},
     )
 
@@ -276,7 +281,7 @@ def objection_receipt(request, pk):
 
 
 @require_GET
-@public_cache
+@public_page
 def track_index(request):
     library_count = Count(
         "library_entries", filter=~Q(library_entries__status=LibraryStatus.EXITED), distinct=True
@@ -289,7 +294,7 @@ def track_index(request):
 
 
 @require_GET
-@public_cache
+@public_page
 def track_detail(request, pk):
     from ..models import Track
 
@@ -327,7 +332,7 @@ def track_detail(request, pk):
 
 
 @require_GET
-@public_cache
+@public_page
 def zone_detail(request, key):
     zone = get_object_or_404(
         Zone.objects.select_related("province__region", "province__strategic_area", "strategic_area"), key=key
@@ -348,7 +353,7 @@ def zone_detail(request, key):
 
 
 @require_GET
-@public_cache
+@public_page
 def province_index(request):
     provinces = (
         Province.objects.select_related("region", "strategic_area")
@@ -372,7 +377,7 @@ def province_index(request):
 
 
 @require_GET
-@public_cache
+@public_page
 def province_detail(request, code):
     province = get_object_or_404(Province.objects.select_related("region", "strategic_area"), code=code)
     zones = list(
@@ -405,7 +410,7 @@ def province_detail(request, code):
 
 
 @require_GET
-@public_cache
+@public_page
 def library_index(request):
     from ..models import Field
 
@@ -454,7 +459,7 @@ def library_index(request):
 
 
 @require_GET
-@public_cache
+@public_page
 def announcement_list(request):
     from ..models import AnnouncementKind
 
@@ -476,7 +481,7 @@ def announcement_list(request):
 
 
 @require_GET
-@public_cache
+@public_page
 def announcement_detail(request, pk):
     announcement = get_object_or_404(selectors.announcements_public(), pk=pk)
     return render(
@@ -488,7 +493,7 @@ SEARCH_LIMIT = 50
 
 
 @require_GET
-@public_cache
+@public_page
 def search(request):
     query = (request.GET.get("q") or "").strip()[:64]
     zones = tracks = []
@@ -505,7 +510,7 @@ def search(request):
 
 
 @require_GET
-@public_cache
+@public_page
 def privacy(request):
     return render(request, "public/privacy.html", {"nav": "privacy"})
 

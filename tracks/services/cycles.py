@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts import roles
 from audit.services import audit_record, snapshot
@@ -69,14 +70,18 @@ def validate_criteria(weights: dict, *, allow_empty: bool = False):
         raise ValidationError(
             _("未知的评价维度：%(codes)s。"),
             code="unknown_criterion",
-            params={"codes": "、".join(map(str, unknown))},
+            params={"codes": pgettext("list separator", "、").join(map(str, unknown))},
         )
     missing = [code for code in CRITERION_CODES if code not in weights]
     if missing:
         raise ValidationError(
             _("评价维度须包括战略性、领先性、成长性、带动性四项，缺少：%(missing)s。"),
             code="criteria_incomplete",
-            params={"missing": "、".join(str(CriterionCode(code).label) for code in missing)},
+            params={
+                "missing": pgettext("list separator", "、").join(
+                    str(CriterionCode(code).label) for code in missing
+                )
+            },
         )
     total = sum((Decimal(weight) for weight in weights.values()), Decimal("0"))
     if total != WEIGHT_TOTAL:
@@ -120,7 +125,7 @@ def criteria_update(*, cycle: Cycle, actor, values: dict, reason: str = "", requ
         raise ValidationError(
             _("未知的评价维度：%(codes)s。"),
             code="unknown_criterion",
-            params={"codes": "、".join(map(str, unknown))},
+            params={"codes": pgettext("list separator", "、").join(map(str, unknown))},
         )
     with transaction.atomic():
         current = Cycle.objects.select_for_update().get(pk=cycle.pk)
@@ -140,7 +145,7 @@ def criteria_update(*, cycle: Cycle, actor, values: dict, reason: str = "", requ
                 raise ValidationError(
                     _("不能修改评价维度的这些字段：%(fields)s。"),
                     code="invalid_field",
-                    params={"fields": "、".join(sorted(extra))},
+                    params={"fields": pgettext("list separator", "、").join(sorted(extra))},
                 )
             criterion = existing.get(code) or Criterion(
                 cycle=current,

@@ -48,6 +48,7 @@ from ..models import (
 )
 from .hashing import canonical_json, sha256_hex, sm3_hex
 from .nominations import WorkflowError
+from .public_cache import forget_public_state
 from .ranking import collect_inputs, rank_inputs
 
 CRITERION_COLUMNS = {
@@ -280,6 +281,7 @@ def list_open_notice(*, actor, park_list: ParkList, starts_at: datetime.datetime
         )
         if changed != 1:
             raise WorkflowError(_("只有草稿状态的榜单可以进入公示。"), code="invalid_state")
+        forget_public_state(park_list.pk)
         park_list.refresh_from_db()
         audit_record(
             actor=actor,
@@ -381,20 +383,26 @@ def _follows_its_rule(park_list: ParkList) -> bool:
     return stored == [(n, row["id"], Decimal(row["total"])) for n, row in enumerate(rows, start=1)]
 
 
+def _locked_list(pk: int, expected: str, refusal: str) -> ParkList:
+    """The list, locked for the rest of the transaction, when it is in the expected state; refused otherwise."""
+    current = (
+        ParkList.objects.select_for_update(of=("self",))
+        .select_related("cycle", "field", "track", "ranking")
+        .order_by()
+        .get(pk=pk)
+    )
+    if current.status != expected:
+        raise WorkflowError(refusal, code="invalid_state")
+    return current
+
+
 def list_publish(*, actor, park_list: ParkList, now: datetime.datetime | None = None) -> ParkList:
     """Publish a list after its notice: stamp, hash and freeze it; mark its nominations listed and its library
     entries 重点."""
     _require_staff(actor)
     now = now or timezone.now()
     with transaction.atomic():
-        current = (
-            ParkList.objects.select_for_update(of=("self",))
-            .select_related("cycle", "field", "track", "ranking")
-            .order_by()
-            .get(pk=park_list.pk)
-        )
-        if current.status != ListStatus.NOTICE:
-            raise WorkflowError(_("只有公示中的榜单可以发布。"), code="invalid_state")
+        current = _locked_list(park_list.pk, ListStatus.NOTICE, _("只有公示中的榜单可以发布。"))
         if current.notice_ends_at and now < current.notice_ends_at:
             raise WorkflowError(
                 _("公示期至 %(end)s 结束，结束前不能发布。")
@@ -415,6 +423,7 @@ def list_publish(*, actor, park_list: ParkList, now: datetime.datetime | None = 
         )
         if changed != 1:
             raise WorkflowError(_("该榜单刚被他人发布。"), code="race")
+        forget_public_state(current.pk)
         entries = list(current.entries.values_list("nomination_id", "zone_id", "track_id"))
         _mark_nominations(current, listed=[e[0] for e in entries], now=now)
         current.refresh_from_db()
@@ -452,14 +461,7 @@ def list_correct(
         raise WorkflowError(_("请填写更正说明，它将与更正版本一同公开。"), code="note_required")
     now = now or timezone.now()
     with transaction.atomic():
-        old = (
-            ParkList.objects.select_for_update(of=("self",))
-            .select_related("cycle", "field", "track", "ranking")
-            .order_by()
-            .get(pk=park_list.pk)
-        )
-        if old.status != ListStatus.PUBLISHED:
-            raise WorkflowError(_("只有现行的已发布榜单可以更正。"), code="invalid_state")
+        old = _locked_list(park_list.pk, ListStatus.PUBLISHED, _("只有现行的已发布榜单可以更正。"))
         snapshot = snapshot or old.ranking
         if snapshot is None:
             raise WorkflowError(_("该榜单没有排名快照，无法重新生成。"), code="no_ranking")
@@ -482,7 +484,7 @@ def list_correct(
         old._superseding = True
         old.status = ListStatus.SUPERSEDED
         old.superseded_at = now
-        old.save(update_fields=["status", "superseded_at"])
+        old.save(update_fields=["status", "superseded_at"])  # forgets the public state (post_save)
         new = ParkList.objects.create(
             cycle=old.cycle,
             scope=old.scope,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts import roles
 from audit.services import audit_record, audit_records_bulk, snapshot
@@ -449,7 +450,9 @@ def _check_submit(nomination: Nomination, now):
     missing = missing_for_submit(nomination)
     if missing:
         raise WorkflowError(
-            _("推荐材料不完整，请补充：%(fields)s。") % {"fields": "、".join(missing)}, code="incomplete"
+            _("推荐材料不完整，请补充：%(fields)s。")
+            % {"fields": pgettext("list separator", "、").join(missing)},
+            code="incomplete",
         )
     _check_window(nomination.cycle, nomination.province, now)
     quota = province_quota(nomination.cycle, nomination.province)

@@ -51,7 +51,8 @@ from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import JSONField, Max, Q, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -139,14 +140,18 @@ def _fmt_ratio(numerator: int, denominator: int) -> str:
     return f"-{text}" if numerator < 0 and hundredths else text
 
 
-def _decimal_text(value) -> str:
-    """A database decimal as a canonical 2-place string, identical on SQLite and PostgreSQL."""
-    return str(Decimal(value).quantize(TWO_PLACES))
-
-
 # Scores are parsed once into integers over one common denominator (hundredths for the canonical 2-place strings
 # ``_decimal_text`` writes), so sums, sorts and trims are integer operations; a Fraction is made only per result.
 _HUNDREDTHS = re.compile(r"-?[0-9]+\.[0-9]{2}")
+
+
+def _decimal_text(value) -> str:
+    """A database decimal as a canonical 2-place string, identical on SQLite and PostgreSQL."""
+    if type(value) is Decimal:
+        text = str(value)
+        if _HUNDREDTHS.fullmatch(text):  # already 2 places, as both backends return a decimal(…, 2) column
+            return text
+    return str(Decimal(value).quantize(TWO_PLACES))
 
 
 def _scaled_values(scores) -> tuple[dict, int]:
@@ -586,20 +591,16 @@ def collect_inputs(cycle: Cycle) -> dict:
         )
         .order_by("id")
     ]
+    # Tuples, not dicts, from the database: at national scale this is 40,000 rows, the bulk of the reading.
     scores = [
-        {
-            "nomination": row["assignment__nomination_id"],
-            "reviewer": row["assignment__reviewer_id"],
-            "criterion": row["criterion__code"],
-            "value": _decimal_text(row["value"]),
-        }
-        for row in Score.objects.filter(
+        {"nomination": nomination, "reviewer": reviewer, "criterion": code, "value": _decimal_text(value)}
+        for nomination, reviewer, code, value in Score.objects.filter(
             assignment__status=submitted,
             assignment__nomination__cycle=cycle,
             assignment__nomination__status__in=RANKED_STATUSES,
             criterion__cycle=cycle,
         )
-        .values("assignment__nomination_id", "assignment__reviewer_id", "criterion__code", "value")
+        .values_list("assignment__nomination_id", "assignment__reviewer_id", "criterion__code", "value")
         .order_by(
             "assignment__nomination_id", "assignment__reviewer_id", "criterion__order", "criterion__code"
         )
@@ -624,16 +625,19 @@ def ranking_compute(*, cycle: Cycle, actor=None) -> RankingSnapshot:
     with transaction.atomic():
         inputs = collect_inputs(cycle)
         results = rank_inputs(inputs)
-        digest = sha256_hex(canonical_json(inputs))
+        inputs_text = canonical_json(inputs)
+        digest = sha256_hex(inputs_text)
         user = actor if getattr(actor, "is_authenticated", False) else None
         snapshot = RankingSnapshot.objects.create(
             cycle=cycle,
             computed_by=user,
             normalised=inputs["normalise"],
-            inputs=inputs,
+            # The text just hashed, stored as it is: megabytes at national scale, not encoded a second time.
+            inputs=Cast(Value(inputs_text), output_field=JSONField()),
             inputs_sha256=digest,
             results=results,
         )
+        snapshot.inputs = inputs
         audit_record(
             actor=actor,
             action="ranking.compute",

@@ -157,7 +157,7 @@ def conflict_reasons(reviewer: Affiliation, nomination: Target, declarations=())
 
 
 def conflict_text(codes) -> str:
-    return "；".join(str(CONFLICT_TEXT.get(code, code)) for code in codes)
+    return _("；").join(str(CONFLICT_TEXT.get(code, code)) for code in codes)
 
 
 def affiliation_of(reviewer: ReviewerProfile) -> Affiliation:
@@ -464,7 +464,7 @@ class AutoResult:
                 parts.append(_("暂停接受任务"))
             else:
                 parts.append(str(CONFLICT_TEXT.get(code, code)))
-        return "；".join(parts)
+        return _("；").join(parts)
 
     def rows(self):
         """Per nomination: its choices, exclusions and shortfall, for the result page."""
@@ -564,7 +564,8 @@ def _fill(
             nomination=result.nominations[c.nomination_id],
             status=S.INVITED,
             assigned_by=assigned_by,
-            explanation=f"{label or _('自动分配')}：{result.explain_choice(c)}",
+            explanation=_("%(label)s：%(value)s")
+            % {"label": label or _("自动分配"), "value": result.explain_choice(c)},
             due_at=cycle.review_closes_at,
         )
         for c in plan.choices
@@ -1185,7 +1186,7 @@ def score_reopen(*, actor, assignment: Assignment, reason: str, request=None) ->
         ):
             raise ReviewError(
                 _("该评分已用于已发布的榜单%(list)s，不能重新开放；如需更改，请发布更正版本。")
-                % {"list": f"《{park_list.title}》" if park_list else ""},
+                % {"list": _("《%(title)s》") % {"title": park_list.title} if park_list else ""},
                 code="published",
             )
         before = {"status": current.status, "submitted_at": current.submitted_at}

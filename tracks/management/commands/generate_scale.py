@@ -33,11 +33,11 @@ from django.db import connection, transaction
 
 from accounts import roles
 from audit.services import audit_record
+from tracks.demo import nomination_content, scores_for
 from tracks.models import (
     Assignment,
     AssignmentStatus,
     Criterion,
-    CultivationModel,
     Cycle,
     CycleStatus,
     Field,
@@ -45,7 +45,6 @@ from tracks.models import (
     ListStatus,
     Nomination,
     NominationStatus,
-    Origin,
     ReviewerProfile,
     Score,
     Track,
@@ -192,12 +191,6 @@ CRITERIA = [
     ("growth", "成长性", Decimal("25")),
     ("driving", "带动性", Decimal("20")),
 ]
-SUMMARIES = [
-    "依托龙头企业和重点实验室，形成从研发到中试再到规模化生产的完整链条。",
-    "以应用场景开放为牵引，集聚一批高成长企业，产业规模连续三年快速增长。",
-    "由传统优势产业升级衍生，骨干企业牵头组建创新联合体，关键技术实现突破。",
-    "前瞻布局未来产业，科学家与企业家联合创业，孵化转化体系较为完善。",
-]
 ORGANISATIONS = [
     "中国科学院",
     "清华大学",
@@ -215,26 +208,6 @@ TITLES = ["研究员", "教授", "正高级工程师", "高级经济师"]
 
 def at(year: int, month: int, day: int, hour: int = 9) -> datetime.datetime:
     return datetime.datetime(year, month, day, hour, tzinfo=SHANGHAI)
-
-
-def _indicators(rng: random.Random) -> dict:
-    enterprises = rng.randint(40, 600)
-    return {
-        "enterprise_count": enterprises,
-        "high_tech_enterprise_count": enterprises * rng.randint(30, 70) // 100,
-        "specialized_enterprise_count": enterprises * rng.randint(5, 20) // 100,
-        "gazelle_count": rng.randint(0, 30),
-        "unicorn_count": rng.randint(0, 3),
-        "revenue": Decimal(rng.randint(2000, 90000)) / 100,
-        "revenue_growth": Decimal(rng.randint(-800, 4500)) / 100,
-        "rd_spending": Decimal(rng.randint(100, 6000)) / 100,
-        "invention_patents": rng.randint(20, 3000),
-        "research_platforms": rng.randint(1, 60),
-        "financing": Decimal(rng.randint(0, 8000)) / 100,
-        "application_scenarios": rng.randint(0, 80),
-        "incubators": rng.randint(1, 25),
-        "pilot_platforms": rng.randint(0, 12),
-    }
 
 
 class Command(BaseCommand):
@@ -537,15 +510,11 @@ class Command(BaseCommand):
                     province_id=zone["province_id"],
                     zone_id=zone["id"],
                     track=track,
-                    origin=rng.choice(Origin.values),
-                    cultivation_model=rng.choice(CultivationModel.values),
-                    public_summary=rng.choice(SUMMARIES),
-                    narrative="一、基本情况\n二、发展基础与优势\n三、培育路径与模式\n四、下一步举措",
                     status=NominationStatus.SCORED,
                     library_entry_id=entries[(zone["id"], track.pk)],
                     submitted_at=submitted,
                     status_changed_at=at(year, 7, 20),
-                    **_indicators(rng),
+                    **nomination_content(rng),
                 )
             )
         created = Nomination.objects.bulk_create(rows, batch_size=self.batch)
@@ -611,17 +580,8 @@ class Command(BaseCommand):
                 a.pk = a.id = ids[(a.nomination_id, a.reviewer_id)]
         scores = []
         for assignment, (nomination, reviewer, _submitted) in zip(assignments, plan, strict=True):
-            base = nomination["quality"] + reviewer["leniency"]
-            for criterion in criteria:
-                value = min(100.0, max(0.0, base + rng.uniform(-8, 8)))
-                scores.append(
-                    Score(
-                        assignment_id=assignment.pk,
-                        criterion_id=criterion.pk,
-                        value=Decimal(f"{value:.1f}"),
-                        max_score=criterion.max_score,
-                    )
-                )
+            level = nomination["quality"] + reviewer["leniency"]
+            scores.extend(scores_for(assignment_id=assignment.pk, criteria=criteria, level=level, rng=rng))
             if len(scores) >= self.batch * 5:
                 Score.objects.bulk_create(scores, batch_size=self.batch)
                 scores = []

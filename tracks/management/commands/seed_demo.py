@@ -16,6 +16,10 @@ class Command(BaseCommand):
             self.stdout.write(_("演示数据已存在，跳过。"))
             return
         accounts = seed_demo()
-        self.stdout.write(self.style.SUCCESS(_("演示数据已载入。演示账户（密码均为 %(password)s）：") % {"password": DEMO_PASSWORD}))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("演示数据已载入。演示账户（密码均为 %(password)s）：") % {"password": DEMO_PASSWORD}
+            )
+        )
         for username, label in accounts:
             self.stdout.write(f"  {username:<20} {label}")

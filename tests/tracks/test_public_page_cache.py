@@ -1,0 +1,89 @@
+"""Public pages are rendered once for every anonymous reader and renewed when the data behind them changes
+(tracks/public/caching.py ``public_page``, tracks/services/public_cache.py)."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories as f
+from tracks.models import LibraryEntry, LibraryStatus
+from tracks.services.library import library_set_status
+from tracks.services.notifications import notify
+from tracks.services.public_cache import PUBLIC_PAGE_SECONDS
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/lists/", "/library/", "/tracks/", "/provinces/", "/zones/440000-03/", "/en/library/"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_second_anonymous_reader_is_answered_from_the_cache(client, url):
+    first = client.get(url)
+    assert first.status_code == 200 and first["ETag"]
+    assert "public" in first["Cache-Control"] and "max-age=300" in first["Cache-Control"]
+
+    with CaptureQueriesContext(connection) as second_reader:
+        second = Client().get(url)
+    with CaptureQueriesContext(connection) as repeat_reader:
+        repeat = Client().get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert second.status_code == 200 and second.content == first.content and second["ETag"] == first["ETag"]
+    assert repeat.status_code == 304 and repeat.content == b""
+    assert len(second_reader) == 0 and len(repeat_reader) == 0
+
+
+def test_each_query_string_and_language_is_its_own_page(client):
+    zh = client.get("/library/")
+    en = client.get("/en/library/")
+    watched = client.get("/library/?status=watch")
+    assert len({zh["ETag"], en["ETag"], watched["ETag"]}) == 3
+    assert 'lang="en"' in en.content.decode() and 'lang="zh-hans"' in zh.content.decode()
+
+
+def test_a_change_made_by_a_service_shows_at_once(client):
+    """library_set_status changes the row with QuerySet.update() (no signal): its audit event renews the pages."""
+    entry = f.LibraryEntryFactory(track=f.TrackFactory(name="合成生物"))
+    before = client.get("/library/?status=watch")
+    assert "合成生物" not in before.content.decode()
+
+    library_set_status(actor=f.staff(), entry=entry, status=LibraryStatus.WATCH, reason="营收连续下降")
+
+    after = client.get("/library/?status=watch", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200 and "合成生物" in after.content.decode()
+
+
+def test_a_saved_row_shows_at_once(client):
+    track = f.TrackFactory(name="合成生物")
+    client.get("/tracks/")
+    track.name = "合成生物制造"
+    track.save()
+    assert "合成生物制造" in client.get("/tracks/").content.decode()
+
+
+def test_working_data_does_not_renew_public_pages(client):
+    official = f.official()
+    first = client.get("/library/")
+    notify(user=official, message="您有一项推荐待处理")  # a notification: never on a public page
+    with CaptureQueriesContext(connection) as again:
+        client.get("/library/")
+    assert first.status_code == 200 and len(again) == 0
+
+
+def test_a_signed_in_reader_never_gets_or_leaves_a_shared_rendering(client):
+    LibraryEntry.objects.create(
+        zone=f.zone("440000-03"), track=f.TrackFactory(name="合成生物"), entered_cycle=f.CycleFactory()
+    )
+    signed_in = Client()
+    signed_in.force_login(f.official())
+    with CaptureQueriesContext(connection) as rendered_for_official:
+        assert signed_in.get("/library/").status_code == 200
+    with CaptureQueriesContext(connection) as rendered_for_anonymous:
+        assert client.get("/library/").status_code == 200
+    with CaptureQueriesContext(connection) as again_for_official:
+        signed_in.get("/library/")
+    assert len(rendered_for_official) > 0 and len(rendered_for_anonymous) > 0 and len(again_for_official) > 0
+
+
+def test_cached_pages_expire():
+    assert 0 < PUBLIC_PAGE_SECONDS <= 300  # never longer than browsers and proxies may keep a public page
