@@ -9,8 +9,9 @@ urlpatterns = [
     path("healthz", track_views.healthz, name="healthz"),
     path("readyz", track_views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", include("tracks.api.portal_urls")),
+    # The open API first: its readers are the many (the portal's token API has one route of its own).
     path("api/v1/", include("tracks.api.public_urls")),
+    path("api/v1/", include("tracks.api.portal_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -258,6 +258,14 @@ def test_repeat_reader_is_answered_without_the_database(client, url):
     assert len(repeat) == 0 and len(first_reader) == 0, [q["sql"] for q in repeat.captured_queries]
 
 
+@pytest.mark.parametrize("header", ['W/{etag}', '"other", {etag}', "*"])
+def test_if_none_match_compares_weakly_and_accepts_lists_and_star(client, header):
+    park_list, _actor = f.published_list(["440000-03", "320000-01"])
+    etag = client.get(f"/lists/{park_list.pk}/")["ETag"]
+    again = client.get(f"/lists/{park_list.pk}/", HTTP_IF_NONE_MATCH=header.format(etag=etag))
+    assert again.status_code == 304 and again["ETag"] == etag
+
+
 def test_a_state_change_is_seen_at_once_by_repeat_readers(client):
     from tracks.services.lists import list_publish
 

@@ -87,3 +87,33 @@ def test_a_signed_in_reader_never_gets_or_leaves_a_shared_rendering(client):
 
 def test_cached_pages_expire():
     assert 0 < PUBLIC_PAGE_SECONDS <= 300  # never longer than browsers and proxies may keep a public page
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/zones/?province=440000", "/api/v1/lists/", "/api/v1/library/?page=1"]
+)
+def test_a_second_api_reader_is_answered_from_the_cache(client, url):
+    f.published_list(["440000-03", "320000-01"])
+    first = client.get(url)
+    assert first.status_code == 200 and first["Content-Type"] == "application/json"
+    with CaptureQueriesContext(connection) as second_reader:
+        second = Client().get(url)
+    assert second.json() == first.json() and second["ETag"] == first["ETag"] and len(second_reader) == 0
+    assert Client().get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_the_browsable_api_is_not_served_the_cached_json(client):
+    client.get("/api/v1/zones/")
+    html = client.get("/api/v1/zones/", HTTP_ACCEPT="text/html")
+    assert html.status_code == 200 and html["Content-Type"].startswith("text/html")
+
+
+def test_a_change_is_saved_even_when_the_cache_is_down(settings):
+    entry = f.LibraryEntryFactory()
+    actor = f.staff()
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    library_set_status(actor=actor, entry=entry, status=LibraryStatus.WATCH, reason="营收连续下降")
+    entry.refresh_from_db()
+    assert entry.status == LibraryStatus.WATCH

@@ -27,10 +27,10 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache as default_cache
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_etags
 
 from .. import selectors
 from ..models import ListStatus
@@ -141,27 +141,15 @@ def conditional_cached_response(
     Last-Modified and Cache-Control, or a 304 when the client already has it (known from the ETag alone, without
     reading the body)."""
     cache = cache_backend or default_cache
-    timestamp = None
-    if last_modified is not None:
-        # Never claim a modification in the future (a notice that starts later has no later content).
-        timestamp = min(int(last_modified.timestamp()), int(timezone.now().timestamp()))
+    timestamp = _timestamp(last_modified)
 
     def answer(body: bytes, etag: str) -> HttpResponse:
-        response = HttpResponse(body, content_type=content_type)
-        response["ETag"] = etag
-        if timestamp is not None:
-            response["Last-Modified"] = http_date(timestamp)
-        for name, value in (headers or {}).items():
-            response[name] = value
-        patch_cache_control(response, public=True, max_age=max_age)
-        return get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
+        return _list_response(request, body, content_type, etag, timestamp, max_age, headers)
 
     etag_key = key + ":etag"
     etag = cache.get(etag_key)
-    if etag is not None and request.META.get("HTTP_IF_NONE_MATCH"):
-        response = answer(b"", etag)
-        if response.status_code == 304:
-            return response
+    if etag is not None and (not_modified := _not_modified(request, etag, timestamp, max_age)):
+        return not_modified
     body = cache.get(key) if etag is not None else None
     if body is None:
         body = render()
@@ -170,9 +158,93 @@ def conditional_cached_response(
     return answer(body, etag)
 
 
+def list_not_modified(request, pk, kind: str, *parts) -> HttpResponse | None:
+    """The 304 for a repeat reader of a public list's rendering, from the cache alone; None when the list's state
+    or the rendering's ETag is not in the cache, or the reader's copy is not the current one."""
+    if not request.META.get("HTTP_IF_NONE_MATCH"):
+        return None
+    try:
+        state = default_cache.get(PUBLIC_STATE_KEY.format(pk=int(pk)))
+    except (TypeError, ValueError):
+        return None
+    if state is None:
+        return None
+    etag = default_cache.get(list_cache_key(kind, state, *parts) + ":etag")
+    if etag is None:
+        return None
+    return _not_modified(request, etag, _timestamp(list_last_modified(state)), BROWSER_MAX_AGE[state.status])
+
+
+def _not_modified(request, etag: str, timestamp: int | None, max_age: int) -> HttpResponse | None:
+    """The 304 when the reader's If-None-Match names ``etag`` (the weak comparison of Django's conditional GET),
+    built directly: this is the answer repeat readers get most, so it skips building the full response first."""
+    header = request.META.get("HTTP_IF_NONE_MATCH")
+    if not header:
+        return None
+    etags = parse_etags(header)
+    if etags != ["*"] and etag.strip("W/") not in {tag.strip("W/") for tag in etags}:
+        return None
+    response = HttpResponseNotModified()
+    response["ETag"] = etag
+    if timestamp is not None:
+        response["Last-Modified"] = http_date(timestamp)
+    patch_cache_control(response, public=True, max_age=max_age)
+    return response
+
+
+def _timestamp(last_modified) -> int | None:
+    if last_modified is None:
+        return None
+    # Never claim a modification in the future (a notice that starts later has no later content).
+    return min(int(last_modified.timestamp()), int(timezone.now().timestamp()))
+
+
+def _list_response(request, body, content_type, etag, timestamp, max_age, headers=None) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type or None)
+    response["ETag"] = etag
+    if timestamp is not None:
+        response["Last-Modified"] = http_date(timestamp)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    patch_cache_control(response, public=True, max_age=max_age)
+    return get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
+
+
 # Cookies that do not change what a public page says: such a reader may share the anonymous rendering.
 def _shareable_cookies() -> set:
     return {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+
+
+def shared_key(request, kind: str) -> str:
+    """The cache key of a rendering every reader of this path, query and language shares, under the current
+    generation of the public data."""
+    path = hashlib.sha256(request.get_full_path().encode("utf-8")).hexdigest()[:32]
+    return f"ntr-public:{RENDER_VERSION}:{kind}:{public_generation()}:{translation.get_language()}:{path}"
+
+
+def shared_answer(request, key: str, max_age: int) -> HttpResponse | None:
+    """The stored rendering under ``key`` as a 200, or a 304 known from its ETag alone; None if there is none."""
+    etag = default_cache.get(key + ":etag")
+    if etag is None:
+        return None
+    if not_modified := _not_modified(request, etag, None, max_age):
+        return not_modified
+    stored = default_cache.get(key)
+    if stored is None:
+        return None
+    body, content_type = stored
+    return _shared_response(request, body, content_type, etag, max_age)
+
+
+def shared_store(key: str, body: bytes, content_type: str, etag: str) -> None:
+    default_cache.set_many({key: (body, content_type), key + ":etag": etag}, PUBLIC_PAGE_SECONDS)
+
+
+def _shared_response(request, body: bytes, content_type: str, etag: str, max_age: int) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type or None)
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=max_age)
+    return get_conditional_response(request, etag=etag, response=response)
 
 
 def public_page(view=None, *, max_age: int = PUBLIC_MAX_AGE):
@@ -187,45 +259,27 @@ def public_page(view=None, *, max_age: int = PUBLIC_MAX_AGE):
     def decorate(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.method != "GET" or not set(request.COOKIES) <= _shareable_cookies():
-                response = view(request, *args, **kwargs)
-                patch_cache_control(response, public=True, max_age=max_age)
-                return response
-            path = hashlib.sha256(request.get_full_path().encode("utf-8")).hexdigest()[:32]
-            key = (
-                f"ntr-public:{RENDER_VERSION}:page:{public_generation()}:{translation.get_language()}:{path}"
+            shared = request.method == "GET" and set(request.COOKIES) <= _shareable_cookies()
+            if shared:
+                key = shared_key(request, "page")
+                answer = shared_answer(request, key, max_age)
+                if answer is not None:
+                    return answer
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, public=True, max_age=max_age)
+            cacheable = (
+                shared
+                and response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             )
-            etag = default_cache.get(key + ":etag")
-            if etag is not None and request.META.get("HTTP_IF_NONE_MATCH"):
-                response = _page_response(request, b"", etag, "text/html; charset=utf-8", max_age)
-                if response.status_code == 304:
-                    return response
-            stored = default_cache.get(key)
-            if stored is None:
-                response = view(request, *args, **kwargs)
-                cacheable = (
-                    response.status_code == 200
-                    and not response.streaming
-                    and not response.cookies
-                    and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-                )
-                if not cacheable:
-                    patch_cache_control(response, public=True, max_age=max_age)
-                    return response
-                stored = (response.content, response["Content-Type"])
-                default_cache.set_many(
-                    {key: stored, key + ":etag": etag_for(response.content)}, PUBLIC_PAGE_SECONDS
-                )
-            body, content_type = stored
-            return _page_response(request, body, etag_for(body), content_type, max_age)
+            if not cacheable:
+                return response
+            etag = etag_for(response.content)
+            shared_store(key, response.content, response["Content-Type"], etag)
+            return _shared_response(request, response.content, response["Content-Type"], etag, max_age)
 
         return wrapped
 
     return decorate(view) if view is not None else decorate
-
-
-def _page_response(request, body: bytes, etag: str, content_type: str, max_age: int) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=max_age)
-    return get_conditional_response(request, etag=etag, response=response)

@@ -19,7 +19,7 @@ answering from its copy: every entry therefore also expires (``PUBLIC_STATE_SECO
 well within the max-age the public pages already allow browsers and proxies.
 """
 
-import contextlib
+import logging
 import time
 
 from django.core.cache import cache
@@ -29,6 +29,8 @@ PUBLIC_STATE_KEY = "ntr-public:list-state:{pk}"
 PUBLIC_STATE_SECONDS = 30
 PUBLIC_PAGE_SECONDS = 60
 GENERATION_KEY = "ntr-public:generation"
+
+logger = logging.getLogger(__name__)
 
 PUBLIC_APPS = {"tracks", "zones", "cultivation"}
 # Working data of the review and the portal, which no public page shows.
@@ -55,26 +57,28 @@ def public_generation() -> int:
     return generation
 
 
-def _next_generation() -> None:
-    # Not in the cache (evicted or flushed): the next reader starts a new one.
-    with contextlib.suppress(ValueError):
+def _forget(keys=()) -> None:
+    """Drop ``keys`` and renew the generation. A cache that cannot be reached never fails the change that called
+    this: its entries expire on their own."""
+    try:
+        if keys:
+            cache.delete_many(list(keys))
         cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation in the cache (evicted or flushed): the next reader starts a new one
+        pass
+    except Exception:  # noqa: BLE001 - whatever the backend raises when it is down
+        logger.warning("public cache not renewed", exc_info=True)
 
 
 def public_data_changed() -> None:
-    _next_generation()
-    transaction.on_commit(_next_generation)
+    _forget()
+    transaction.on_commit(_forget)
 
 
-def forget_public_state(*pks: int) -> None:
+def forget_public_state(*pks) -> None:
     keys = [PUBLIC_STATE_KEY.format(pk=pk) for pk in pks]
-
-    def forget():
-        cache.delete_many(keys)
-        _next_generation()
-
-    forget()
-    transaction.on_commit(forget)
+    _forget(keys)
+    transaction.on_commit(lambda: _forget(keys))
 
 
 def on_model_change(sender, instance, **kwargs) -> None:
