@@ -258,7 +258,7 @@ def test_repeat_reader_is_answered_without_the_database(client, url):
     assert len(repeat) == 0 and len(first_reader) == 0, [q["sql"] for q in repeat.captured_queries]
 
 
-@pytest.mark.parametrize("header", ['W/{etag}', '"other", {etag}', "*"])
+@pytest.mark.parametrize("header", ["W/{etag}", '"other", {etag}', "*"])
 def test_if_none_match_compares_weakly_and_accepts_lists_and_star(client, header):
     park_list, _actor = f.published_list(["440000-03", "320000-01"])
     etag = client.get(f"/lists/{park_list.pk}/")["ETag"]

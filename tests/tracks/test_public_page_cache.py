@@ -112,7 +112,10 @@ def test_a_change_is_saved_even_when_the_cache_is_down(settings):
     entry = f.LibraryEntryFactory()
     actor = f.staff()
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
     }
     library_set_status(actor=actor, entry=entry, status=LibraryStatus.WATCH, reason="营收连续下降")
     entry.refresh_from_db()
