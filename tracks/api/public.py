@@ -7,6 +7,7 @@ carries Last-Modified.
 """
 
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -137,8 +138,10 @@ class LibraryViewSet(PublicReadOnlyViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(description="重点新赛道园区榜单（公示中、已发布、已更正的各个版本；草稿不公开）。"),
-    retrieve=extend_schema(responses=s.ParkListDetailSerializer, description="一个版本的榜单及其全部条目。"),
+    list=extend_schema(description=_("重点新赛道园区榜单（公示中、已发布、已更正的各个版本；草稿不公开）。")),
+    retrieve=extend_schema(
+        responses=s.ParkListDetailSerializer, description=_("一个版本的榜单及其全部条目。")
+    ),
 )
 class ParkListViewSet(PublicReadOnlyViewSet):
     """Lists on notice, published and superseded; each version has its own id. Filters: `cycle` (year),
