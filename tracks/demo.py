@@ -16,7 +16,6 @@ from zones.models import Province, Zone
 
 from .models import (
     Assignment,
-    AssignmentStatus,
     Criterion,
     CultivationModel,
     Cycle,
@@ -32,7 +31,9 @@ from .models import (
 )
 from .services import lists as list_services
 from .services import ranking
+from .services.cycles import cycle_advance
 from .services.nominations import nomination_create, nomination_transition, nomination_update
+from .services.review import assignment_accept, assignment_auto, score_submit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEMO_PASSWORD = "Demo-Passw0rd!"  # noqa: S105 - printed for the demo; seeding is refused in production
@@ -177,13 +178,13 @@ def seed_demo() -> list[tuple[str, str]]:
             "高新区管委会 · 深圳市高新技术产业园区",
             zone=Zone.objects.get(key="440000-02"),
         )
-        reviewers = _reviewers(accounts, rng)
+        _reviewers(accounts, rng)
         # The 2025 round runs through the real services with its window open now, then is dated back to 2025.
         now = timezone.now()
         cycle_2025 = _cycle(
             2025, now - datetime.timedelta(days=1), now + datetime.timedelta(days=1), CycleStatus.NOMINATION
         )
-        _nominations_2025(cycle_2025, tracks, officials, staff, reviewers, rng)
+        _nominations_2025(cycle_2025, tracks, officials, staff, rng)
         _publish_2025(cycle_2025, staff)
         _cultivation_2025(cycle_2025, officials, staff, rng)
         closes_2026 = max(at(2026, 12, 31, 18), timezone.now() + datetime.timedelta(days=30))
@@ -291,7 +292,7 @@ def _pairs(provinces, tracks, per_province, rng):
                 yield pair
 
 
-def _nominations_2025(cycle, tracks, officials, staff, reviewers, rng):
+def _nominations_2025(cycle, tracks, officials, staff, rng):
     # Concentrate on six tracks so the published track list has a real field of competitors.
     focus = [
         t
@@ -328,10 +329,7 @@ def _nominations_2025(cycle, tracks, officials, staff, reviewers, rng):
             nomination_transition(actor=official, nomination=nomination, action="submit")
         nomination = nomination_transition(actor=staff, nomination=nomination, action="accept")
         accepted.append(nomination)
-    for nomination in accepted:
-        nomination_transition(actor=staff, nomination=nomination, action="start_review")
-        _review(nomination, reviewers, rng)
-        nomination_transition(actor=staff, nomination=nomination, action="mark_scored")
+    _review_round(cycle, accepted, staff, rng)
     # The 2025 round happened in 2025: move the demo's workflow stamps back into its windows.
     Nomination.objects.filter(cycle=cycle).update(
         submitted_at=at(2025, 4, 20), status_changed_at=at(2025, 6, 30)
@@ -346,50 +344,62 @@ def _nominations_2025(cycle, tracks, officials, staff, reviewers, rng):
     )
 
 
-def _review(nomination, reviewers, rng):
-    """Five conflict-free reviewers score independently (the demo's stand-in for the assignment desk)."""
-    eligible = [r for r in reviewers if r.province_id != nomination.province_id]
-    quality = rng.uniform(55, 92)
-    criteria = list(nomination.cycle.criteria.all())
-    for offset, reviewer in enumerate(rng.sample(eligible, 5)):
-        submitted = at(2025, 7, 1 + offset, 10 + rng.randint(0, 7))
-        assignment = Assignment.objects.create(
-            reviewer=reviewer,
-            nomination=nomination,
-            status=AssignmentStatus.SUBMITTED,
-            explanation="领域匹配，无回避关系",
+def _review_round(cycle, accepted, staff, rng):
+    """The review as the programme runs it: the cycle enters review (criteria freeze), the automatic assignment
+    puts five conflict-free reviewers of the field panel on each nomination, and each reviewer accepts with the
+    pledge and submits scores through the review service. Afterwards the stamps are dated back into July 2025."""
+    cycle_advance(cycle=cycle, actor=staff)  # 推荐中 → 评审中
+    for nomination in accepted:
+        nomination_transition(actor=staff, nomination=nomination, action="start_review")
+    assignment_auto(cycle=cycle, actor=staff)
+    criteria = list(cycle.criteria.order_by("order"))
+    quality = {nomination.pk: rng.uniform(55, 92) for nomination in accepted}
+    assignments = Assignment.objects.filter(nomination__cycle=cycle).select_related("reviewer__user")
+    for offset, assignment in enumerate(assignments.order_by("nomination_id", "pk")):
+        level = quality[assignment.nomination_id]
+        comment = "材料翔实，特色鲜明。" if level > 70 else "建议进一步补充产业链协同数据。"
+        reviewer = assignment.reviewer.user
+        assignment = assignment_accept(actor=reviewer, assignment=assignment, pledge=True)
+        values = score_values(criteria=criteria, level=level + rng.uniform(-6, 6), rng=rng)
+        score_submit(
+            actor=reviewer,
+            assignment=assignment,
+            values={
+                c.code: {"value": str(v), "comment": comment} for c, v in zip(criteria, values, strict=True)
+            },
+            version=assignment.version,
+        )
+        submitted = at(2025, 7, 1 + offset % 5, 10 + rng.randint(0, 7))
+        Assignment.objects.filter(pk=assignment.pk).update(
             responded_at=submitted - datetime.timedelta(days=5),
             pledge_signed_at=submitted - datetime.timedelta(days=5),
             submitted_at=submitted,
         )
-        leniency = rng.uniform(-6, 6)
-        comment = "材料翔实，特色鲜明。" if quality > 70 else "建议进一步补充产业链协同数据。"
-        Score.objects.bulk_create(
-            scores_for(
-                assignment_id=assignment.pk,
-                criteria=criteria,
-                level=quality + leniency,
-                rng=rng,
-                comment=comment,
-            )
-        )
+    for nomination in accepted:
+        nomination_transition(actor=staff, nomination=nomination, action="mark_scored")
+
+
+def score_values(*, criteria, level: float, rng: random.Random) -> list[Decimal]:
+    """One reviewer's values for the criteria, in their order: the reviewer's level for the nomination plus noise
+    of ±8 drawn from rng, kept within 0–100, to one decimal."""
+    return [Decimal(f"{min(100.0, max(0.0, level + rng.uniform(-8, 8))):.1f}") for _criterion in criteria]
 
 
 def scores_for(
     *, assignment_id: int, criteria, level: float, rng: random.Random, comment: str = ""
 ) -> list[Score]:
-    """One reviewer's scores of an assignment, unsaved, a score a criterion in the given order: the reviewer's
-    level for the nomination plus noise of ±8 drawn from rng, kept within 0–100, to one decimal. Unsaved, so that
-    the demo writes them per assignment and generate_scale in bulk batches of many assignments."""
+    """``score_values`` as unsaved score rows of an assignment, for generate_scale's bulk inserts."""
     return [
         Score(
             assignment_id=assignment_id,
             criterion_id=criterion.pk,
             max_score=criterion.max_score,
-            value=Decimal(f"{min(100.0, max(0.0, level + rng.uniform(-8, 8))):.1f}"),
+            value=value,
             comment=comment,
         )
-        for criterion in criteria
+        for criterion, value in zip(
+            criteria, score_values(criteria=criteria, level=level, rng=rng), strict=True
+        )
     ]
 
 
