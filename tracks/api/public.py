@@ -20,15 +20,13 @@ from zones.selectors import provinces_public, zones_public
 from .. import selectors
 from ..models import Criterion, Field
 from ..public.caching import (
-    BROWSER_MAX_AGE,
-    conditional_cached_response,
     etag_for,
-    list_cache_key,
-    list_last_modified,
     list_not_modified,
+    list_response,
     public_list_state,
     shared_answer,
     shared_key,
+    shared_not_modified,
     shared_store,
 )
 from . import serializers_public as s
@@ -56,6 +54,8 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         # A JSON page of a collection is the same for everybody: kept under the public data's generation, so the
         # next reader of the same query is answered from the cache (tracks/public/caching.py).
         if request.method == "GET" and request.accepted_renderer.format == "json":
+            if not_modified := shared_not_modified(request, "api", API_MAX_AGE):
+                return not_modified
             self._shared_cache_key = shared_key(request, "api")
             answer = shared_answer(request, self._shared_cache_key, API_MAX_AGE)
             if answer is not None:
@@ -75,7 +75,12 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             patch_cache_control(response, public=True, max_age=API_MAX_AGE)
             if self._shared_cache_key:
                 shared_store(
-                    self._shared_cache_key, response.content, response["Content-Type"], response["ETag"]
+                    request,
+                    "api",
+                    self._shared_cache_key,
+                    response.content,
+                    response["Content-Type"],
+                    response["ETag"],
                 )
             return get_conditional_response(request, etag=response["ETag"], response=response)
         return response
@@ -193,11 +198,4 @@ class ParkListViewSet(PublicReadOnlyViewSet):
             }
             return JSONRenderer().render(s.ParkListDetailSerializer(park_list, context=context).data)
 
-        return conditional_cached_response(
-            request,
-            key=list_cache_key("api", state),
-            render=render_body,
-            content_type="application/json",
-            last_modified=list_last_modified(state),
-            max_age=BROWSER_MAX_AGE[state.status],
-        )
+        return list_response(request, state, "api", render=render_body, content_type="application/json")

@@ -10,9 +10,10 @@ Names of zones and tracks shown on the page may be corrected in the catalogue: a
 ``LIST_CACHE_SECONDS`` at most, so a correction shows within that time (and changes the ETag).
 
 A repeat reader is answered without the database: the list's state (``ListState``: the fields the key and the
-headers need) is kept in the cache too, forgotten by the list services whenever it changes
-(``forget_public_state``), and each rendering's ETag is kept apart from its body, so a conditional GET costs two
-small cache reads. A first reader costs a third (the body); only a rendering never made before reads the database.
+headers need) is kept in the cache too, forgotten whenever it changes (tracks/services/public_cache.py), and each
+rendering's ETag is also kept under a key that needs no state to find (``_pointer_key``), so a conditional GET costs
+one cache read (one request to Redis). A first reader costs two (the state, then body and ETag); only a rendering
+never made before reads the database.
 
 Other public pages (``public_page``) are cached the same way for anonymous readers, by path and query, under the
 current generation of the public data (tracks/services/public_cache.py), which any change to that data renews.
@@ -36,6 +37,7 @@ from .. import selectors
 from ..models import ListStatus
 from ..services.lists import notice_is_open
 from ..services.public_cache import (
+    GENERATION_KEY,
     PUBLIC_PAGE_SECONDS,
     PUBLIC_STATE_KEY,
     PUBLIC_STATE_SECONDS,
@@ -45,8 +47,9 @@ from ..services.public_cache import (
 LIST_CACHE_SECONDS = 10 * 60
 PUBLIC_MAX_AGE = 300  # what browsers and proxies may keep a public page
 BROWSER_MAX_AGE = {ListStatus.NOTICE: 60, ListStatus.PUBLISHED: 300, ListStatus.SUPERSEDED: 3600}
-# Bump when a template or export format changes, so old renderings are not served after a deployment.
-RENDER_VERSION = "2"
+# Bump when a template, an export format or the shape of what is stored here changes, so that nothing stored by
+# the previous deployment (kept in Redis across deployments) is served or misread after it.
+RENDER_VERSION = "3"
 MAX_ID = 2**63 - 1
 
 
@@ -68,7 +71,7 @@ class ListState:
 STATE_FIELDS = [name for name in ListState.__dataclass_fields__ if name != "pk"]
 
 
-def public_list_state(pk, queryset=None, cache_backend=None):
+def public_list_state(pk, queryset=None):
     """(state, list) of a list the public may read (on notice, published, superseded), or 404.
 
     The state comes from the cache when it is there, and the list is then None (the caller loads it only if it has
@@ -81,16 +84,15 @@ def public_list_state(pk, queryset=None, cache_backend=None):
         raise Http404 from None
     if not 0 < pk <= MAX_ID:
         raise Http404
-    cache = cache_backend or default_cache
     key = PUBLIC_STATE_KEY.format(pk=pk)
-    state = cache.get(key)
+    state = default_cache.get(key)
     if state is not None:
         return state, None
     park_list = (selectors.lists_public() if queryset is None else queryset).filter(pk=pk).first()
     if park_list is None:
         raise Http404
     state = ListState(pk=pk, **{name: getattr(park_list, name) for name in STATE_FIELDS})
-    cache.set(key, state, PUBLIC_STATE_SECONDS)
+    default_cache.set(key, state, PUBLIC_STATE_SECONDS)
     return state, park_list
 
 
@@ -126,53 +128,53 @@ def etag_for(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
-def conditional_cached_response(
-    request,
-    *,
-    key: str,
-    render,
-    content_type: str,
-    last_modified=None,
-    max_age: int = 60,
-    headers: dict | None = None,
-    cache_backend=None,
-) -> HttpResponse:
-    """A GET answer for a body that ``render()`` (→ bytes) produces, cached under ``key``, with ETag,
-    Last-Modified and Cache-Control, or a 304 when the client already has it (known from the ETag alone, without
-    reading the body)."""
-    cache = cache_backend or default_cache
-    timestamp = _timestamp(last_modified)
+def _pointer_key(kind: str, pk: int, *parts) -> str:
+    """Where the ETag of a list's current rendering is found without knowing the list's state first, so that a
+    repeat reader costs one cache round trip (with Redis, one network request): the key holds (rendering key,
+    ETag), valid while the rendering key it names is the one the current state gives."""
+    return ":".join(
+        str(part)
+        for part in ("ntr-public", RENDER_VERSION, "etag", kind, pk, translation.get_language(), *parts)
+    )
 
-    def answer(body: bytes, etag: str) -> HttpResponse:
-        return _list_response(request, body, content_type, etag, timestamp, max_age, headers)
 
-    etag_key = key + ":etag"
-    etag = cache.get(etag_key)
-    if etag is not None and (not_modified := _not_modified(request, etag, timestamp, max_age)):
-        return not_modified
-    body = cache.get(key) if etag is not None else None
-    if body is None:
+def list_response(request, state: ListState, kind: str, *parts, render, content_type: str, headers=None):
+    """The GET answer for a public list's rendering of ``kind`` (page, download, API), cached under its list
+    version and language: a 304 when the reader has it, else the body, which ``render()`` (→ bytes) makes only when
+    it is not in the cache. ETag, Last-Modified and Cache-Control follow the list's state."""
+    key = list_cache_key(kind, state, *parts)
+    timestamp = _timestamp(list_last_modified(state))
+    max_age = BROWSER_MAX_AGE[state.status]
+    stored = default_cache.get(key)
+    if stored is None:
         body = render()
-        etag = etag_for(body)
-        cache.set_many({key: body, etag_key: etag}, LIST_CACHE_SECONDS)
-    return answer(body, etag)
+        stored = (body, etag_for(body))
+        default_cache.set_many(
+            {key: stored, _pointer_key(kind, state.pk, *parts): (key, stored[1])}, LIST_CACHE_SECONDS
+        )
+    body, etag = stored
+    if not_modified := _not_modified(request, etag, timestamp, max_age):
+        return not_modified
+    return _list_response(request, body, content_type, etag, timestamp, max_age, headers)
 
 
 def list_not_modified(request, pk, kind: str, *parts) -> HttpResponse | None:
-    """The 304 for a repeat reader of a public list's rendering, from the cache alone; None when the list's state
-    or the rendering's ETag is not in the cache, or the reader's copy is not the current one."""
+    """The 304 for a repeat reader of a public list's rendering, from one cache read and no database; None when
+    the list's state or the rendering's ETag is not in the cache, or the reader's copy is not the current one."""
     if not request.META.get("HTTP_IF_NONE_MATCH"):
         return None
     try:
-        state = default_cache.get(PUBLIC_STATE_KEY.format(pk=int(pk)))
+        pk = int(pk)
     except (TypeError, ValueError):
         return None
-    if state is None:
+    state_key, pointer_key = PUBLIC_STATE_KEY.format(pk=pk), _pointer_key(kind, pk, *parts)
+    found = default_cache.get_many([state_key, pointer_key])
+    state, pointer = found.get(state_key), found.get(pointer_key)
+    if state is None or pointer is None or pointer[0] != list_cache_key(kind, state, *parts):
         return None
-    etag = default_cache.get(list_cache_key(kind, state, *parts) + ":etag")
-    if etag is None:
-        return None
-    return _not_modified(request, etag, _timestamp(list_last_modified(state)), BROWSER_MAX_AGE[state.status])
+    return _not_modified(
+        request, pointer[1], _timestamp(list_last_modified(state)), BROWSER_MAX_AGE[state.status]
+    )
 
 
 def _not_modified(request, etag: str, timestamp: int | None, max_age: int) -> HttpResponse | None:
@@ -200,6 +202,7 @@ def _timestamp(last_modified) -> int | None:
 
 
 def _list_response(request, body, content_type, etag, timestamp, max_age, headers=None) -> HttpResponse:
+    """A 200 with the validators and Cache-Control, or the 304 Django's conditional GET makes of it."""
     response = HttpResponse(body, content_type=content_type or None)
     response["ETag"] = etag
     if timestamp is not None:
@@ -218,33 +221,49 @@ def _shareable_cookies() -> set:
 def shared_key(request, kind: str) -> str:
     """The cache key of a rendering every reader of this path, query and language shares, under the current
     generation of the public data."""
+    return _shared_key(request, kind, public_generation())
+
+
+def _shared_key(request, kind: str, generation) -> str:
+    return f"ntr-public:{RENDER_VERSION}:{kind}:{generation}:{_path_key(request)}"
+
+
+def _path_key(request) -> str:
     path = hashlib.sha256(request.get_full_path().encode("utf-8")).hexdigest()[:32]
-    return f"ntr-public:{RENDER_VERSION}:{kind}:{public_generation()}:{translation.get_language()}:{path}"
+    return f"{translation.get_language()}:{path}"
+
+
+def _shared_pointer_key(request, kind: str) -> str:
+    return f"ntr-public:{RENDER_VERSION}:{kind}-etag:{_path_key(request)}"
+
+
+def shared_not_modified(request, kind: str, max_age: int) -> HttpResponse | None:
+    """The 304 for a repeat reader of a shared rendering, from one cache read: the (rendering key, ETag) kept for
+    this path and language, valid while that key is the one of the current generation."""
+    if not request.META.get("HTTP_IF_NONE_MATCH"):
+        return None
+    pointer_key = _shared_pointer_key(request, kind)
+    found = default_cache.get_many([GENERATION_KEY, pointer_key])
+    generation, pointer = found.get(GENERATION_KEY), found.get(pointer_key)
+    if generation is None or pointer is None or pointer[0] != _shared_key(request, kind, generation):
+        return None
+    return _not_modified(request, pointer[1], None, max_age)
 
 
 def shared_answer(request, key: str, max_age: int) -> HttpResponse | None:
-    """The stored rendering under ``key`` as a 200, or a 304 known from its ETag alone; None if there is none."""
-    etag = default_cache.get(key + ":etag")
-    if etag is None:
-        return None
-    if not_modified := _not_modified(request, etag, None, max_age):
-        return not_modified
+    """The stored rendering under ``key`` as a 200 (or a 304); None if there is none."""
     stored = default_cache.get(key)
     if stored is None:
         return None
-    body, content_type = stored
-    return _shared_response(request, body, content_type, etag, max_age)
+    body, content_type, etag = stored
+    return _list_response(request, body, content_type, etag, None, max_age)
 
 
-def shared_store(key: str, body: bytes, content_type: str, etag: str) -> None:
-    default_cache.set_many({key: (body, content_type), key + ":etag": etag}, PUBLIC_PAGE_SECONDS)
-
-
-def _shared_response(request, body: bytes, content_type: str, etag: str, max_age: int) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type or None)
-    response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=max_age)
-    return get_conditional_response(request, etag=etag, response=response)
+def shared_store(request, kind: str, key: str, body: bytes, content_type: str, etag: str) -> None:
+    default_cache.set_many(
+        {key: (body, content_type, etag), _shared_pointer_key(request, kind): (key, etag)},
+        PUBLIC_PAGE_SECONDS,
+    )
 
 
 def public_page(view=None, *, max_age: int = PUBLIC_MAX_AGE):
@@ -261,6 +280,8 @@ def public_page(view=None, *, max_age: int = PUBLIC_MAX_AGE):
         def wrapped(request, *args, **kwargs):
             shared = request.method == "GET" and set(request.COOKIES) <= _shareable_cookies()
             if shared:
+                if not_modified := shared_not_modified(request, "page", max_age):
+                    return not_modified
                 key = shared_key(request, "page")
                 answer = shared_answer(request, key, max_age)
                 if answer is not None:
@@ -277,8 +298,8 @@ def public_page(view=None, *, max_age: int = PUBLIC_MAX_AGE):
             if not cacheable:
                 return response
             etag = etag_for(response.content)
-            shared_store(key, response.content, response["Content-Type"], etag)
-            return _shared_response(request, response.content, response["Content-Type"], etag, max_age)
+            shared_store(request, "page", key, response.content, response["Content-Type"], etag)
+            return _list_response(request, response.content, response["Content-Type"], etag, None, max_age)
 
         return wrapped
 

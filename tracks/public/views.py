@@ -30,14 +30,7 @@ from ..models import Criterion, LibraryStatus, ListEntry, TrackStatus
 from ..services.lists import list_changes, notice_is_open, objection_file
 from . import exports
 from .breakdown import breakdown_summary, list_breakdown
-from .caching import (
-    BROWSER_MAX_AGE,
-    conditional_cached_response,
-    list_cache_key,
-    list_last_modified,
-    public_list_state,
-    public_page,
-)
+from .caching import list_not_modified, list_response, public_list_state, public_page
 from .captcha import captcha_check, captcha_new
 from .forms import ListFilterForm, ObjectionForm
 from .ratelimit import rate_limited
@@ -140,20 +133,15 @@ def _list_context(park_list) -> dict:
 
 @require_GET
 def list_detail(request, pk):
+    if not_modified := list_not_modified(request, pk, "page"):
+        return not_modified
     state, park_list = public_list_state(pk)
 
     def render_page() -> bytes:
         context = {"nav": "lists", **_list_context(park_list or _public_list(pk))}
         return render_to_string("public/list_detail.html", context, request=request).encode("utf-8")
 
-    return conditional_cached_response(
-        request,
-        key=list_cache_key("page", state),
-        render=render_page,
-        content_type="text/html; charset=utf-8",
-        last_modified=list_last_modified(state),
-        max_age=BROWSER_MAX_AGE[state.status],
-    )
+    return list_response(request, state, "page", render=render_page, content_type="text/html; charset=utf-8")
 
 
 DOWNLOADS = {
@@ -167,6 +155,8 @@ DOWNLOADS = {
 def list_download(request, pk, fmt):
     if fmt not in DOWNLOADS:
         raise Http404
+    if not_modified := list_not_modified(request, pk, "download", fmt):
+        return not_modified
     state, loaded = public_list_state(pk)
 
     def render_file() -> bytes:
@@ -185,13 +175,13 @@ def list_download(request, pk, fmt):
         "version": state.version,
         "ext": fmt,
     }
-    return conditional_cached_response(
+    return list_response(
         request,
-        key=list_cache_key("download", state, fmt),
+        state,
+        "download",
+        fmt,
         render=render_file,
         content_type=DOWNLOADS[fmt],
-        last_modified=list_last_modified(state),
-        max_age=BROWSER_MAX_AGE[state.status],
         headers={"Content-Disposition": content_disposition_header(True, filename)},
     )
 
