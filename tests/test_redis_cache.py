@@ -8,8 +8,10 @@ import pytest
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from redis import Redis
 
 from tests import factories as f
+from tracks.public.caching import LIST_CACHE_SECONDS
 from tracks.services.lists import list_publish
 from tracks.services.public_cache import GENERATION_KEY, PUBLIC_STATE_KEY
 
@@ -57,3 +59,21 @@ def test_a_change_renews_every_servers_pages(client, redis_cache):
 
     assert other_server.get(GENERATION_KEY) > generation
     assert "合成生物制造" in client.get("/tracks/").content.decode()
+
+
+def test_nothing_cached_for_the_public_lives_longer_than_its_expiry(client, redis_cache):
+    park_list, _actor = f.published_list(["440000-03", "320000-01"])
+    for url in (
+        "/",
+        "/library/",
+        f"/lists/{park_list.pk}/",
+        f"/api/v1/lists/{park_list.pk}/",
+        "/api/v1/zones/",
+    ):
+        assert client.get(url).status_code == 200
+
+    redis = Redis.from_url(os.environ["NTR_TEST_REDIS_URL"])
+    keys = [key.decode() for key in redis.scan_iter("*ntr-public*")]
+    lifetimes = {key: redis.ttl(key) for key in keys if not key.endswith(GENERATION_KEY)}
+    assert len(lifetimes) >= 10
+    assert all(0 < seconds <= LIST_CACHE_SECONDS for seconds in lifetimes.values()), lifetimes
