@@ -18,6 +18,7 @@ from django.db import DatabaseError, connection, transaction
 
 from audit.models import AuditEvent
 from config.backup import MANIFEST, model_counts
+from tests import factories as f
 from tracks.demo import seed_demo
 from tracks.models import ListStatus, Nomination, NominationAttachment, ParkList
 from tracks.services.hashing import sha256_hex, sm3_hex
@@ -37,20 +38,32 @@ def media(settings, tmp_path):
     return root
 
 
+def _attach(nomination, index: int) -> None:
+    content = f"%PDF-1.4 申报材料 {index}\n".encode() * (index + 1) * 100
+    attachment = NominationAttachment(
+        nomination=nomination,
+        original_name=f"申报书{index}.pdf",
+        content_type="application/pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    attachment.file.save("ignored.pdf", ContentFile(content), save=False)
+    attachment.save()
+
+
 @pytest.fixture
 def registry(media):
     seed_demo()
     for index, nomination in enumerate(Nomination.objects.order_by("pk")[:3]):
-        content = f"%PDF-1.4 申报材料 {index}\n".encode() * (index + 1) * 100
-        attachment = NominationAttachment(
-            nomination=nomination,
-            original_name=f"申报书{index}.pdf",
-            content_type="application/pdf",
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-        )
-        attachment.file.save("ignored.pdf", ContentFile(content), save=False)
-        attachment.save()
+        _attach(nomination, index)
+    return media
+
+
+@pytest.fixture
+def small_registry(media):
+    """A published list and one attachment: enough for the refusals, and much quicker to build than the demo."""
+    f.published_list(["440000-03", "320000-01"])
+    _attach(Nomination.objects.order_by("pk").first(), 0)
     return media
 
 
@@ -130,7 +143,7 @@ def test_round_trip(registry, tmp_path):
             cursor.execute("UPDATE audit_auditevent SET action = 'forged'")
 
 
-def test_restore_refuses_a_database_that_is_not_empty(registry, tmp_path):
+def test_restore_refuses_a_database_that_is_not_empty(small_registry, tmp_path):
     backup(tmp_path / "backup")
     count = AuditEvent.objects.count()
     with pytest.raises(CommandError, match="不是空库"):
@@ -138,23 +151,23 @@ def test_restore_refuses_a_database_that_is_not_empty(registry, tmp_path):
     assert AuditEvent.objects.count() == count
 
 
-def test_restore_refuses_a_damaged_backup(registry, tmp_path):
+def test_restore_refuses_a_damaged_backup(small_registry, tmp_path):
     target = tmp_path / "backup"
     backup(target)
     attachment = next((target / "media").rglob("*"))
     while attachment.is_dir():
         attachment = next(attachment.iterdir())
     attachment.write_bytes(attachment.read_bytes() + b"tampered")
-    empty_everything(registry)
+    empty_everything(small_registry)
 
     with pytest.raises(CommandError, match="校验不符"):
         call_command("restore", str(target))
 
     assert not AuditEvent.objects.exists()
-    assert not any(path.is_file() for path in registry.rglob("*"))
+    assert not any(path.is_file() for path in small_registry.rglob("*"))
 
 
-def test_backup_refuses_a_directory_that_is_not_empty(registry, tmp_path):
+def test_backup_refuses_a_directory_that_is_not_empty(small_registry, tmp_path):
     target = tmp_path / "backup"
     target.mkdir()
     (target / "other").write_text("x")
