@@ -35,8 +35,13 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 DATABASE_FILE = "database.ntrjsonl.gz"
 MEDIA_DIR = "media"
-#: never backed up: logins in progress and lockout counters are not data
-EXCLUDED_MODELS = ["sessions.session", "axes.accessattempt", "axes.accessattemptexpiration"]
+#: never backed up: logins in progress, lockout and rate-limit counters are not data
+EXCLUDED_MODELS = [
+    "sessions.session",
+    "axes.accessattempt",
+    "axes.accessattemptexpiration",
+    "throttle.ratecounter",
+]
 
 
 def sha256_of(path: Path) -> str:

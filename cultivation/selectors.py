@@ -13,7 +13,7 @@ from django.db.models import Count, Max, Q
 
 from accounts import roles
 from tracks.models import LibraryStatus
-from tracks.selectors import library_entries_for
+from tracks.selectors import library_entries_for, public_track_q
 
 from .models import CaseStatus, SupportMeasure, TypicalCase
 
@@ -66,10 +66,11 @@ def may_record(user, entry) -> bool:
 
 
 def cases_public():
-    """Typical cases the public may read: published ones, with the public facts of their entry."""
-    return TypicalCase.objects.filter(status=CaseStatus.PUBLISHED).select_related(
-        "entry__zone__province__region", "entry__track__field"
-    )
+    """Typical cases the public may read: published ones of an approved track (tracks.selectors.public_track_q), with
+    the public facts of their entry."""
+    return TypicalCase.objects.filter(
+        public_track_q("entry__track__"), status=CaseStatus.PUBLISHED
+    ).select_related("entry__zone__province__region", "entry__track__field")
 
 
 def cases_for(user):

@@ -54,10 +54,21 @@ def open_cycle():
     return Cycle.objects.filter(status=CycleStatus.NOMINATION).order_by("-year").first()
 
 
+def public_track_q(prefix: str = "") -> Q:
+    """The one rule of which tracks the public may see, for a track reached through ``prefix`` (e.g. ``"track__"``):
+    approved (active) ones. A proposed track is a province's working name until staff approve it (or merge it into
+    an approved one): it appears nowhere public — not as a track, not as a library entry or a typical case, not in
+    search, the API, counts or exports — and shows up everywhere at once when it is approved."""
+    return Q(**{f"{prefix}status": TrackStatus.ACTIVE})
+
+
+def library_public_q(prefix: str = "") -> Q:
+    """Library entries the public may see, reached through ``prefix``: not exited, and on an approved track."""
+    return ~Q(**{f"{prefix}status": LibraryStatus.EXITED}) & public_track_q(f"{prefix}track__")
+
+
 def library_public():
-    return LibraryEntry.objects.exclude(status=LibraryStatus.EXITED).select_related(
-        "zone__province", "track__field"
-    )
+    return LibraryEntry.objects.filter(library_public_q()).select_related("zone__province", "track__field")
 
 
 def home_counts() -> dict:
@@ -326,7 +337,7 @@ def list_entries_on_public_lists(statuses=CURRENT_LIST_STATUSES):
 
 def tracks_public():
     """Tracks the public sees: the active catalogue (proposed and merged names stay internal)."""
-    return Track.objects.filter(status=TrackStatus.ACTIVE).select_related("field")
+    return Track.objects.filter(public_track_q()).select_related("field")
 
 
 def announcements_public():

@@ -50,10 +50,13 @@ INSTALLED_APPS = [
     "zones",
     "tracks",
     "cultivation",
+    "throttle",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A NUL in the path or query string is a 404/400 before any view (PostgreSQL refuses NUL in text).
+    "config.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -110,6 +113,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# System checks a deployment knowingly accepts, comma-separated (e.g. throttle.W001 for one process without Redis).
+SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

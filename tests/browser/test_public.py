@@ -147,6 +147,26 @@ def test_the_list_is_keyboard_usable(browser_page):
     assert page.evaluate("document.activeElement.getAttribute('href')") == "/zones/440000-03/"
 
 
+def assert_captcha_loaded(page):
+    image = page.locator("img.captcha-image")
+    image.wait_for()
+    assert page.evaluate("img => img.complete && img.naturalWidth", image.element_handle()) == 200
+    sound = page.locator("audio.captcha-audio").get_attribute("src")
+    response = page.request.get(sound)
+    assert response.status == 200 and response.headers["content-type"] == "audio/wav"
+
+
+def captcha_code(page, park_list) -> str:
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from tracks.public.captcha import SESSION_KEY
+
+    cookie = next(c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
+    return SessionStore(session_key=cookie["value"]).load()[SESSION_KEY][f"objection-{park_list.pk}"][
+        "answer"
+    ]
+
+
 def test_filing_an_objection(browser_page):
     page = browser_page
     notice, _actor = f.list_on_notice(KEYS[:3], days_ago=1)
@@ -163,17 +183,26 @@ def test_filing_an_objection(browser_page):
     page.get_by_label("证明材料（可选）").set_input_files(
         files=[{"name": "材料.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 evidence"}]
     )
-    # A first try with a wrong answer is refused with the reason, and a new question is asked.
-    page.get_by_label("验证问题").fill("-1")
+    # The captcha is a picture drawn by the site (loaded under the CSP), with the same code to listen to.
+    assert_captcha_loaded(page)
+    # A first try with a wrong code is refused with the reason, and a new code is shown.
+    captcha_box = page.get_by_role("textbox", name=re.compile("^验证码"))
+    captcha_box.fill("-1")
     page.get_by_label("本人承诺以上内容真实").check()
     page.get_by_role("button", name="提交异议").click()
     assert page.get_by_role("alert").first.inner_text().startswith("提交未成功")
-    assert "验证问题的答案不正确" in page.content()
+    assert "验证码不正确" in page.content()
 
-    question = page.locator("#captcha-question").inner_text()
-    a, op, b = re.match(r"(\d+) (加|减) (\d+)", question).groups()
-    result = int(a) + int(b) if op == "加" else int(a) - int(b)
-    page.get_by_label("验证问题").fill(str(result))
+    # 换一个验证码 keeps what was typed and shows another picture.
+    before = page.locator("img.captcha-image").get_attribute("src")
+    with page.expect_navigation():
+        page.get_by_role("button", name="换一个验证码").click()
+    assert page.locator("img.captcha-image").get_attribute("src") != before
+    assert page.get_by_label("姓名").input_value() == "陈静"
+    assert_captcha_loaded(page)
+
+    # The test reads the code where the server keeps it (the session), as a person reads the picture.
+    captcha_box.fill(captcha_code(page, notice))
     page.get_by_label("证明材料（可选）").set_input_files(
         files=[{"name": "材料.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 evidence"}]
     )

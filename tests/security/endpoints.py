@@ -202,6 +202,12 @@ FILLERS = {
     },
     "public:objection_form": LISTS,
     "public:objection_receipt": LISTS,
+    "public:objection_captcha": {
+        "notice-png": lambda w: {"pk": w.notice.pk, "fmt": "png"},
+        "notice-wav": lambda w: {"pk": w.notice.pk, "fmt": "wav"},
+        "published-png": lambda w: {"pk": w.published.pk, "fmt": "png"},
+        "draft-png": lambda w: {"pk": w.draft_list.pk, "fmt": "png"},
+    },
     "public:track_detail": {
         "active": lambda w: {"pk": w.humanoid.pk},
         "proposed": lambda w: {"pk": w.proposed.pk},

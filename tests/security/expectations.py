@@ -21,6 +21,8 @@ The rules the rows follow (../shared/design/domain.md, Roles and What is public)
 
 * the public site, the open API and published typical cases: everyone, GET only; drafts (lists, announcements,
   cases, proposed tracks) are 404 for everyone; an objection is filed only while a list is on notice (410 after);
+  its captcha's picture and reading answer only the session just shown the form, for the challenge it showed
+  (404 for any other, so for every role here);
 * the portal and the token API: officials and zone preparers only (anonymous → login, 401 in the API; everyone
   else 403); an
   object of another province, or of another zone for a preparer, is 404; a preparer prepares drafts but never
@@ -263,6 +265,14 @@ public:list_index                                GET    A    A    A    A    A   
 public:list_index                                POST   405  405  405  405  405  405  405  405  405  405
 public:my_results                                GET    L    403  A    A    403  403  403  403  403  403
 public:my_results                                POST   L    405  405  405  405  405  405  405  405  405
+public:objection_captcha[draft-png]              GET    404  404  404  404  404  404  404  404  404  404
+public:objection_captcha[draft-png]              POST   405  405  405  405  405  405  405  405  405  405
+public:objection_captcha[notice-png]             GET    404  404  404  404  404  404  404  404  404  404
+public:objection_captcha[notice-png]             POST   405  405  405  405  405  405  405  405  405  405
+public:objection_captcha[notice-wav]             GET    404  404  404  404  404  404  404  404  404  404
+public:objection_captcha[notice-wav]             POST   405  405  405  405  405  405  405  405  405  405
+public:objection_captcha[published-png]          GET    410  410  410  410  410  410  410  410  410  410
+public:objection_captcha[published-png]          POST   405  405  405  405  405  405  405  405  405  405
 public:objection_form[draft]                     GET    404  404  404  404  404  404  404  404  404  404
 public:objection_form[draft]                     POST   404  404  404  404  404  404  404  404  404  404
 public:objection_form[notice]                    GET    A    A    A    A    A    A    A    A    A    A

@@ -163,7 +163,8 @@ def test_a_proposed_track_of_another_province_cannot_be_named(world):
     track = f.TrackFactory(name="苏州提议赛道", status=m.TrackStatus.PROPOSED, proposed_by=proposer)
     response = api(world.gd).post(URL, payload(world, track=track.pk), format="json")
     assert response.status_code == 400
-    assert response.json() == {"track": ["新赛道「苏州提议赛道」尚未审核通过，不能选择。"]}
+    # answered as a track that does not exist: the refusal names nothing of another province's proposal
+    assert response.json() == {"track": [f"无效主键 “{track.pk}” － 对象不存在。"]}
 
 
 def test_submit_outside_the_window_is_400_with_the_window(world):

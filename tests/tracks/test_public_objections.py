@@ -53,18 +53,13 @@ def test_the_form_page_is_personal_and_never_cached(client, notice):
     html = response.content.decode()
     assert "csrfmiddlewaretoken" in html
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
-    assert re_question(html)
-    assert 'aria-describedby="captcha-question"' in html
-    for label in ("姓名", "工作单位", "联系电话或电子邮箱", "异议内容", "证明材料（可选）", "验证问题"):
+    challenge = client.session[SESSION_KEY][f"objection-{notice.pk}"]["id"]
+    assert f'src="/lists/{notice.pk}/objection/captcha.png?c={challenge}"' in html
+    assert f'src="/lists/{notice.pk}/objection/captcha.wav?c={challenge}"' in html
+    assert 'aria-describedby="captcha-help"' in html
+    assert answer(client, notice) not in html
+    for label in ("姓名", "工作单位", "联系电话或电子邮箱", "异议内容", "证明材料（可选）", "验证码"):
         assert label in html
-
-
-def re_question(html):
-    import re
-
-    return re.search(
-        r'<p class="captcha-question" id="captcha-question">\d+ (加|减) \d+ 等于多少？</p>', html
-    )
 
 
 def test_filing_gives_a_receipt_and_stores_the_objection(client, notice):
@@ -84,7 +79,7 @@ def test_filing_gives_a_receipt_and_stores_the_objection(client, notice):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"captcha": "-1"}, "验证问题的答案不正确"),
+        ({"captcha": "-1"}, "验证码不正确"),
         ({"contact": "打电话给我"}, "请填写有效的手机号、固定电话或电子邮箱。"),
         ({"statement": "太短"}, "20"),
         ({"pledge": ""}, "提交异议须作出真实性承诺。"),

@@ -26,6 +26,8 @@ from ..services.nominations import (
     nomination_transition,
     nomination_update,
 )
+from .fields import IdRelatedField
+from .filters import MAX_ID
 
 # Refusals that are a conflict with the current state of other rows rather than a bad request.
 CONFLICT_CODES = {"quota_exceeded", "stale", "race"}
@@ -41,14 +43,15 @@ class IsPortalUser(permissions.BasePermission):
 
 
 class NominationSerializer(serializers.ModelSerializer):
-    cycle = serializers.PrimaryKeyRelatedField(
+    cycle = IdRelatedField(
         queryset=Cycle.objects.all(), required=False, help_text=gettext_lazy("默认为当前开放推荐的年度批次。")
     )
-    zone = serializers.PrimaryKeyRelatedField(queryset=Zone.objects.all())
-    track = serializers.PrimaryKeyRelatedField(queryset=Track.objects.all())
+    zone = IdRelatedField(queryset=Zone.objects.all())
+    track = IdRelatedField(queryset=Track.objects.all())
     version = serializers.IntegerField(
         required=False,
         min_value=1,
+        max_value=MAX_ID,
         help_text=gettext_lazy("修改时可带上读取时的版本号；若已被他人修改，返回 409。"),
     )
 
@@ -111,15 +114,24 @@ class NominationSerializer(serializers.ModelSerializer):
         if track.status == TrackStatus.MERGED:
             return track  # the service records the track it was merged into
         if not selectors.tracks_selectable(self.user).filter(pk=track.pk).exists():
-            raise serializers.ValidationError(
-                _("新赛道「%(track)s」尚未审核通过，不能选择。") % {"track": track.name}
-            )
+            # Another province's proposal (or anything else not selectable) is answered as a track that does not
+            # exist: the refusal names nothing the caller may not see, and probing ids tells nothing.
+            self.fields["track"].fail("does_not_exist", pk_value=track.pk)
         return track
 
     def validate_cycle(self, cycle):
         if self.instance is not None and cycle.pk != self.instance.cycle_id:
             raise serializers.ValidationError(_("推荐创建后不能更改年度批次。"))
         return cycle
+
+
+class ActionSerializer(serializers.Serializer):
+    """The body of submit and withdraw: an optional reason (a string field, so a NUL in it is a 400 like any other
+    field's, never a 500 at the database)."""
+
+    reason = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, default="", trim_whitespace=False
+    )
 
 
 def _refusal(error: DjangoValidationError) -> Response:
@@ -210,12 +222,13 @@ class NominationViewSet(
 
     def _transition(self, request, action_name):
         nomination = self.get_object()
-        reason = request.data.get("reason", "") if hasattr(request.data, "get") else ""
+        body = ActionSerializer(data=request.data if hasattr(request.data, "get") else {})
+        body.is_valid(raise_exception=True)
         nomination_transition(
             actor=request.user,
             nomination=nomination,
             action=action_name,
-            reason=str(reason or ""),
+            reason=body.validated_data["reason"] or "",
             request=request,
         )
         nomination = self.get_queryset().get(pk=nomination.pk)

@@ -91,7 +91,7 @@ class ObjectionForm(forms.Form):
             }
         ),
     )
-    captcha = forms.CharField(label=_("验证问题"), max_length=8)
+    captcha = forms.CharField(label=_("验证码"), max_length=16)
     pledge = forms.BooleanField(
         label=_("本人承诺以上内容真实，并同意按照隐私说明处理所填个人信息。"),
         error_messages={"required": _("提交异议须作出真实性承诺。")},
@@ -104,7 +104,7 @@ class ObjectionForm(forms.Form):
             (entry.pk, f"{entry.rank}. {entry.zone.name}") for entry in entries
         ]
         self.fields["captcha"].widget.attrs.update(
-            {"inputmode": "numeric", "autocomplete": "off", "aria-describedby": "captcha-question"}
+            {"inputmode": "numeric", "autocomplete": "off", "aria-describedby": "captcha-help"}
         )
         self.fields["contact"].widget.attrs.update({"autocomplete": "tel"})
         self.fields["name"].widget.attrs.update({"autocomplete": "name"})

@@ -15,6 +15,11 @@ urlpatterns = [
     ),
     path("lists/<int:pk>/objection/", views.objection_form, name="objection_form"),
     path("lists/<int:pk>/objection/receipt/", views.objection_receipt, name="objection_receipt"),
+    re_path(
+        r"^lists/(?P<pk>[0-9]+)/objection/captcha\.(?P<fmt>png|wav)$",
+        views.objection_captcha,
+        name="objection_captcha",
+    ),
     path("library/", views.library_index, name="library"),
     path("tracks/", views.track_index, name="track_index"),
     path("tracks/<int:pk>/", views.track_detail, name="track_detail"),

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,13 +31,18 @@ from ..services.lists import list_changes, notice_is_open, objection_file
 from . import exports
 from .breakdown import breakdown_summary, list_breakdown
 from .caching import list_not_modified, list_response, public_list_state, public_page
-from .captcha import captcha_check, captcha_new
+from .captcha import captcha_audio, captcha_check, captcha_image, captcha_new
 from .forms import ListFilterForm, ObjectionForm
 from .ratelimit import rate_limited
 
 PAGE_SIZE = 20
 LIBRARY_PAGE_SIZE = 50
 OBJECTION_RATE = {"limit": 10, "window_seconds": 60 * 60}  # POSTs per address and hour
+# Captcha drawings and readings per address and hour (a reading costs a quarter of a second of CPU).
+CAPTCHA_RATE = {
+    "png": {"limit": 60, "window_seconds": 60 * 60},
+    "wav": {"limit": 20, "window_seconds": 60 * 60},
+}
 
 
 def _page(request, queryset, size=PAGE_SIZE):
@@ -206,7 +211,13 @@ def objection_form(request, pk):
         )
     entries = list(selectors.list_entries_public(park_list))
     purpose = _captcha_purpose(park_list)
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("captcha_refresh"):
+        # 看不清，换一个: the same form again, as filled in (not checked, nothing filed), with a new code.
+        form = ObjectionForm(
+            initial={name: request.POST.get(name) for name in ObjectionForm.base_fields if name != "captcha"},
+            entries=entries,
+        )
+    elif request.method == "POST":
         if rate_limited(request, "objection", **OBJECTION_RATE):
             return render(
                 request, "public/rate_limited.html", {"nav": "lists", "park_list": park_list}, status=429
@@ -214,7 +225,7 @@ def objection_form(request, pk):
         form = ObjectionForm(request.POST, request.FILES, entries=entries)
         answered = captcha_check(request, purpose, request.POST.get("captcha"))
         if form.is_valid() and not answered:
-            form.add_error("captcha", _("验证问题的答案不正确，请回答新的问题。"))
+            form.add_error("captcha", _("验证码不正确，请输入新的验证码。"))
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -239,12 +250,34 @@ def objection_form(request, pk):
                 return redirect("public:objection_receipt", pk=park_list.pk)
     else:
         form = ObjectionForm(entries=entries)
-    question = captcha_new(request, purpose)
+    challenge = captcha_new(request, purpose)
     return render(
         request,
         "public/objection_form.html",
-        {"nav": "lists", "park_list": park_list, "form": form, "question": question, "personal": True},
+        {"nav": "lists", "park_list": park_list, "form": form, "challenge": challenge, "personal": True},
     )
+
+
+CAPTCHA_MEDIA = {"png": ("image/png", captcha_image), "wav": ("audio/wav", captcha_audio)}
+
+
+@never_cache
+@require_GET
+def objection_captcha(request, pk, fmt):
+    """The objection form's captcha as a picture (png) or spoken (wav), for the challenge the form shows (?c=).
+    404 without a current challenge (used, expired, replaced, or drawn too often), 429 past the address's limit."""
+    if fmt not in CAPTCHA_MEDIA:
+        raise Http404
+    park_list = _public_list(pk)
+    if not notice_is_open(park_list):
+        return HttpResponse(status=410)
+    if rate_limited(request, f"captcha-{fmt}", **CAPTCHA_RATE[fmt]):
+        return HttpResponse(status=429)
+    content_type, render_media = CAPTCHA_MEDIA[fmt]
+    body = render_media(request, _captcha_purpose(park_list), request.GET.get("c", ""))
+    if body is None:
+        raise Http404
+    return HttpResponse(body, content_type=content_type)
 
 
 @never_cache
@@ -274,7 +307,7 @@ def objection_receipt(request, pk):
 @public_page
 def track_index(request):
     library_count = Count(
-        "library_entries", filter=~Q(library_entries__status=LibraryStatus.EXITED), distinct=True
+        "library_entries", filter=selectors.library_public_q("library_entries__"), distinct=True
     )
     tracks = selectors.tracks_public().annotate(library_count=library_count).order_by("field__order", "name")
     fields = {}
@@ -375,7 +408,7 @@ def province_detail(request, code):
         .select_related("strategic_area")
         .annotate(
             library_count=Count(
-                "library_entries", filter=~Q(library_entries__status=LibraryStatus.EXITED), distinct=True
+                "library_entries", filter=selectors.library_public_q("library_entries__"), distinct=True
             )
         )
         .order_by("key")
