@@ -1,7 +1,7 @@
 """The audit log in the admin: read-only for everyone, with filters and a CSV export of what the filters show.
 
 Only holders of ``audit.view_auditevent`` see it: the audit administrator (审计管理员) and a superuser. Every
-export is itself recorded."""
+export is itself recorded; its cells are written by ``office.cells`` (UTF-8 with a BOM, formulas neutralised)."""
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .exports import csv_rows
+from office.cells import csv_lines
+
 from .models import AuditEvent
 from .services import audit_record
 
@@ -132,7 +133,7 @@ class AuditEventAdmin(admin.ModelAdmin):
                     values.append(value)
                 yield values
 
-        response = StreamingHttpResponse(csv_rows(header, rows()), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(csv_lines(header, rows()), content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
         response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
         response["X-Content-Type-Options"] = "nosniff"

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from audit.models import AuditEvent
+from office.cells import append_row
 from tracks.models import (
     Cycle,
     LibraryEntry,
@@ -403,13 +404,12 @@ def _sheet(workbook, title, header, rows, *, widths=None):
     from openpyxl.styles import Alignment, Font, PatternFill
 
     sheet = workbook.create_sheet(title)
-    sheet.append([str(cell) for cell in header])
-    for cell in sheet[1]:
+    for cell in append_row(sheet, header):
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="EAF1FA")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in rows:
-        sheet.append([_cell(value) for value in row])
+        append_row(sheet, [_cell(value) for value in row])
     sheet.freeze_panes = "A2"
     for index, width in enumerate(widths or [], start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
@@ -417,15 +417,8 @@ def _sheet(workbook, title, header, rows, *, widths=None):
 
 
 def _cell(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).replace(tzinfo=None)
-    if value is None:
-        return None
-    if isinstance(value, int | float | str):
-        return value
-    return str(value)
+    """Amounts and rates as floats (the charts draw them); anything else as office.cells writes it."""
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def _bar_chart(sheet, *, title, y_title, category_col, value_cols, rows, anchor, horizontal=True):
@@ -497,9 +490,11 @@ def report_workbook(report: dict) -> bytes:
     workbook = Workbook()
     overview = workbook.active
     overview.title = _("概览")
-    overview.append([_("%(year)s年度国家高新区新赛道培育工作报告") % {"year": year}])
-    overview["A1"].font = Font(bold=True, size=14)
-    overview.append([_("生成时间"), timezone.localtime(report["generated_at"]).strftime("%Y-%m-%d %H:%M")])
+    (title,) = append_row(overview, [_("%(year)s年度国家高新区新赛道培育工作报告") % {"year": year}])
+    title.font = Font(bold=True, size=14)
+    append_row(
+        overview, [_("生成时间"), timezone.localtime(report["generated_at"]).strftime("%Y-%m-%d %H:%M")]
+    )
     nominations = report["nominations"]["total"]
     lists = report["lists"]
     measures = report["measures"]
@@ -515,7 +510,7 @@ def report_workbook(report: dict) -> bytes:
         (_("培育举措（项）"), measures["total_count"]),
         (_("培育举措涉及金额（亿元）"), measures["total_amount"]),
     ]:
-        overview.append([str(label), _cell(value)])
+        append_row(overview, [label, _cell(value)])
     overview.column_dimensions["A"].width = 28
     overview.column_dimensions["B"].width = 20
 

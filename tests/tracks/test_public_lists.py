@@ -384,7 +384,7 @@ def test_xlsx_has_numbers_as_numbers_and_text_never_as_formula(client):
 
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     assert sheet["A1"].value == "名次" and sheet["L1"].value == "带动性"
-    assert sheet["B2"].value == '\'=HYPERLINK("http://x")' and sheet["B2"].data_type == "s"
+    assert sheet["B2"].value == '=HYPERLINK("http://x")' and sheet["B2"].data_type == "s"  # text, no prefix
     assert sheet["A2"].value == 1 and sheet["H2"].value == pytest.approx(86.75)
     assert sheet["H2"].data_type == "n"
     about = load_workbook(io.BytesIO(response.content)).worksheets[1]

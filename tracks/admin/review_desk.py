@@ -564,26 +564,22 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _cell(value):
-    """Numbers as numbers; text that a spreadsheet would run as a formula is quoted."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, int | Decimal):
+    """Numbers as numbers (the tables carry some as text, e.g. "86.75"); the rest as it is, for office.cells to
+    write as text."""
+    if value is None or value == "" or isinstance(value, int | Decimal):
         return value
     text = str(value)
-    try:
-        return Decimal(text) if text.replace(".", "", 1).lstrip("-").isdigit() else _safe(text)
-    except ArithmeticError:  # pragma: no cover
-        return _safe(text)
-
-
-def _safe(text: str) -> str:
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+    if text.replace(".", "", 1).lstrip("-").isdigit():
+        return Decimal(text)
+    return text
 
 
 def ranking_workbook(cycle: Cycle, snapshot: RankingSnapshot) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+
+    from office.cells import append_row
 
     tables = ranking_tables(snapshot)
     criteria = [c["name"] for c in tables["criteria"]]
@@ -604,14 +600,11 @@ def ranking_workbook(cycle: Cycle, snapshot: RankingSnapshot) -> bytes:
 
     def sheet(title, header_row, body):
         ws = workbook.create_sheet(title)
-        ws.append(header_row)
-        for cell in ws[1]:
+        for cell in append_row(ws, header_row):
             cell.font = Font(bold=True)
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         for values in body:
-            ws.append([_cell(v) for v in values])
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
+            for cell in append_row(ws, [_cell(v) for v in values]):
                 if isinstance(cell.value, Decimal):
                     cell.number_format = "0.00"
         for index, _header in enumerate(header_row, start=1):
@@ -693,7 +686,7 @@ def ranking_workbook(cycle: Cycle, snapshot: RankingSnapshot) -> bytes:
             ),
         ),
     ]:
-        about.append([label, value])
+        append_row(about, [label, value])
     about.column_dimensions["A"].width = 36
     about.column_dimensions["B"].width = 90
     del workbook[workbook.sheetnames[0]]

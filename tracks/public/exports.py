@@ -1,28 +1,22 @@
 """Downloads of a public list: CSV (UTF-8 with BOM, for Excel), XLSX and JSON.
 
-Spreadsheet safety: a text cell beginning with = + - @ (or a tab or carriage return) would be read as a formula by
-a spreadsheet, so it gets a leading apostrophe; numbers are written as numbers, negative ones included, and never
-altered. The JSON carries the canonical JSON the hashes cover, so anyone can check SHA-256 and SM3 themselves.
+Spreadsheet safety is ``office.cells``'s: text is never a formula (an XLSX text cell; a CSV field beginning with
+= + - @, a tab or a carriage return gets a leading apostrophe), numbers are written as numbers, negative ones
+included, and never altered. The JSON carries the canonical JSON the hashes cover, so anyone can check SHA-256 and
+SM3 themselves.
 """
 
-import csv
 import io
 import json
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from office.cells import append_row
+from office.cells import csv_bytes as write_csv
+
 from ..models import CriterionCode
 from ..services.lists import CRITERION_COLUMNS
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value):
-    """A text cell a spreadsheet shows as text; numbers (int, Decimal, float) pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def criteria_labels(criteria) -> dict:
@@ -67,13 +61,7 @@ def rows(entries) -> list[list]:
 
 
 def csv_bytes(criteria, entries) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([safe_text(cell) for cell in headers(criteria)])
-    for row in rows(entries):
-        writer.writerow([safe_text(cell) for cell in row])
-    # The BOM makes Excel read UTF-8, so the Chinese survives a double-click.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return write_csv(headers(criteria), rows(entries))
 
 
 def xlsx_bytes(park_list, criteria, entries) -> bytes:
@@ -83,15 +71,13 @@ def xlsx_bytes(park_list, criteria, entries) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("榜单")[:31]
-    sheet.append([str(cell) for cell in headers(criteria)])
-    for cell in sheet[1]:
+    for cell in append_row(sheet, headers(criteria)):
         cell.font = Font(bold=True)
     for row in rows(entries):
-        sheet.append([float(cell) if isinstance(cell, Decimal) else safe_text(cell) for cell in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
-            elif isinstance(cell.value, float):
+        for cell in append_row(
+            sheet, [float(value) if isinstance(value, Decimal) else value for value in row]
+        ):
+            if isinstance(cell.value, float):
                 cell.number_format = "0.00"
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEFGHIJKL", (6, 30, 12, 16, 8, 14, 16, 8, 8, 8, 8, 8), strict=False):
@@ -107,9 +93,7 @@ def xlsx_bytes(park_list, criteria, entries) -> bytes:
         ("SHA-256", park_list.sha256),
         ("SM3", park_list.sm3),
     ]:
-        about.append([str(label), safe_text(str(value))])
-        for cell in about[about.max_row]:
-            cell.data_type = "s"
+        append_row(about, [label, str(value)])
     about.column_dimensions["A"].width = 12
     about.column_dimensions["B"].width = 70
 

@@ -2,7 +2,9 @@
 
 A file is accepted only when its first bytes say it is a PDF, a JPEG, a PNG, or an Office Open XML document (a ZIP
 whose ``[Content_Types].xml`` is present with ``word/`` for DOCX or ``xl/`` for XLSX), and its extension names the
-same type. The stored name is generated (``tracks.models.nomination.attachment_path``); the uploaded name is kept
+same type. An Office document's archive must also pass ``office.ooxml.check_archive`` (no archive bomb, no member
+path with ``..`` or an absolute path, no executable or macro inside): the registry never opens it, but a reviewer
+who downloads it does. The stored name is generated (``tracks.models.nomination.attachment_path``); the uploaded name is kept
 only as text for the download's Content-Disposition. Nothing is ever deleted: removal stamps ``removed_at``.
 """
 
@@ -17,11 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, snapshot
+from office.ooxml import MB, ArchiveLimits, check_archive
 
 from .. import workflow
 from ..models import NominationAttachment
 
 MAX_SIZE = 20 * 1024 * 1024
+# A 20 MB document of pictures and text is a few hundred members and well under 100 MB once decompressed; XML
+# compresses 5–20 times, pictures not at all.
+ARCHIVE_LIMITS = ArchiveLimits(max_members=2000, max_uncompressed=256 * MB, max_ratio=200)
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -108,6 +114,8 @@ def check_upload(uploaded) -> str:
             % {"ext": ext or _("无"), "kind": sorted(EXTENSIONS[content_type])[0].lstrip(".").upper()},
             code="extension_mismatch",
         )
+    if content_type in (DOCX, XLSX):
+        check_archive(uploaded, ARCHIVE_LIMITS)
     return content_type
 
 
