@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AuditConfig(AppConfig):
     name = "audit"
     verbose_name = _("审计日志")
+
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the database-role checks of check --deploy

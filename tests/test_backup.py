@@ -23,8 +23,12 @@ from tracks.demo import seed_demo
 from tracks.models import ListStatus, Nomination, NominationAttachment, ParkList
 from tracks.services.hashing import sha256_hex, sm3_hex
 
-pytestmark = pytest.mark.django_db
 ROOT = Path(django_settings.BASE_DIR)
+
+
+# `restore` (and the flush that empties the database before it) runs as the owner role, so the test's own transaction
+# must be the owner's too: every test here runs as the owner.
+pytestmark = pytest.mark.usefixtures("owner_db")
 
 
 @pytest.fixture

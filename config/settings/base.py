@@ -112,6 +112,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# PostgreSQL with two roles (deploy/postgres-roles.sql): DATABASE_URL is the runtime role the site runs as, which owns
+# nothing and may only read and append to the audit log; DATABASE_OWNER_URL the role that owns the tables, used only
+# by migrate, flush, restore and archive_audit (audit/db_roles.py). Unset: one role does both, and on PostgreSQL
+# `check --deploy` warns (audit.W001).
+DATABASE_OWNER = (
+    dj_database_url.parse(os.environ["DATABASE_OWNER_URL"]) if os.environ.get("DATABASE_OWNER_URL") else None
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # System checks a deployment knowingly accepts, comma-separated (e.g. throttle.W001 for one process without Redis).

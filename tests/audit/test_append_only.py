@@ -1,5 +1,6 @@
 """The audit log is append-only: the ORM refuses every change and removal on both databases, and on PostgreSQL a
-trigger refuses UPDATE and DELETE whatever the connection (raw SQL here, as a superuser would send it)."""
+trigger refuses UPDATE and DELETE even for the role that owns the table (raw SQL here, as the owner would send it;
+the runtime role has not even the privileges, see test_db_roles.py)."""
 
 import datetime
 from unittest import mock
@@ -12,7 +13,6 @@ from audit.models import AppendOnlyError, AuditEvent
 from audit.services import audit_record
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
 on_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
 )
@@ -24,6 +24,7 @@ def event(days_ago=0, action="test.event"):
         return audit_record(actor=None, action=action, after={"n": days_ago})
 
 
+@pytest.mark.django_db
 def test_the_orm_refuses_every_change_and_removal():
     row = event()
     row.action = "edited"
@@ -42,7 +43,7 @@ def test_the_orm_refuses_every_change_and_removal():
     assert AuditEvent.objects.get(pk=row.pk).action == "test.event"
 
 
-def test_the_internal_archive_path_never_takes_recent_rows():
+def test_the_internal_archive_path_never_takes_recent_rows(owner_db):
     recent = event(days_ago=179)
     with pytest.raises(AppendOnlyError):
         AuditEvent.objects.all()._archive_delete(cutoff=timezone.now(), max_id=recent.pk)
@@ -53,6 +54,7 @@ def test_the_internal_archive_path_never_takes_recent_rows():
     assert AuditEvent.objects.filter(pk=recent.pk).exists()
 
 
+@pytest.mark.django_db
 def test_a_user_with_audit_events_cannot_be_deleted():
     from django.db.models import ProtectedError
 
@@ -72,7 +74,7 @@ def test_a_user_with_audit_events_cannot_be_deleted():
         "DELETE FROM audit_auditevent WHERE id = %s",
     ],
 )
-def test_postgres_refuses_raw_update_and_delete(sql):
+def test_postgres_refuses_raw_update_and_delete_even_to_the_owner(owner_db, sql):
     row = event(days_ago=400)
     with (
         pytest.raises(DatabaseError, match="append-only"),
@@ -85,7 +87,7 @@ def test_postgres_refuses_raw_update_and_delete(sql):
 
 @on_postgres
 @pytest.mark.postgres_only
-def test_postgres_trigger_lets_the_archive_switch_delete_only_old_rows():
+def test_postgres_trigger_lets_the_archive_switch_delete_only_old_rows(owner_db):
     old, recent = event(days_ago=400), event(days_ago=100)
     with (
         pytest.raises(DatabaseError, match="append-only"),
@@ -110,7 +112,7 @@ def test_postgres_trigger_lets_the_archive_switch_delete_only_old_rows():
 
 @on_postgres
 @pytest.mark.postgres_only
-def test_the_archive_service_turns_the_switch_off_again(tmp_path):
+def test_the_archive_service_turns_the_switch_off_again(owner_db, tmp_path):
     from audit.archive import audit_archive
 
     event(days_ago=400)
@@ -128,9 +130,15 @@ def test_the_archive_service_turns_the_switch_off_again(tmp_path):
 
 @on_postgres
 @pytest.mark.postgres_only
-def test_the_trigger_is_installed():
+@pytest.mark.django_db
+def test_the_triggers_are_installed():
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_auditevent'::regclass AND NOT tgisinternal"
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_auditevent'::regclass AND NOT tgisinternal "
+            "ORDER BY tgname"
         )
-        assert [row[0] for row in cursor.fetchall()] == ["audit_auditevent_append_only"]
+        assert [row[0] for row in cursor.fetchall()] == [
+            "audit_auditevent_append_only",
+            "audit_auditevent_current_time",
+            "audit_auditevent_no_truncate",
+        ]

@@ -1,6 +1,7 @@
 """`manage.py archive_audit`: rows older than the retention (at least 180 days) go to a JSON Lines file (gzip for
 .gz) and then leave the database, in one transaction; the archive itself is an audit event with the file's
-SHA-256. The only path that removes audit rows, on SQLite and (through the trigger's switch) on PostgreSQL."""
+SHA-256. The only path that removes audit rows, on SQLite and (through the trigger's switch, for the owner role
+only) on PostgreSQL."""
 
 import datetime
 import gzip
@@ -17,7 +18,9 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+# archive_audit runs as the owner role, and only the owner may write the back-dated rows it archives: every test here
+# runs as the owner (tests/audit/test_db_roles.py shows the runtime role refused).
+pytestmark = pytest.mark.usefixtures("owner_db")
 
 
 def event(days_ago, action="test.event", actor=None):

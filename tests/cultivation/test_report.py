@@ -77,8 +77,9 @@ def _list(cycle, track, nominations, *, status, version=1):
 
 
 @pytest.fixture
-def data(world):
-    """The hand-built year 2025 (see each block for what it must count)."""
+def data(owner_db, world):
+    """The hand-built year 2025 (see each block for what it must count). Its audit history is back-dated, which on
+    PostgreSQL only the owner role may write (audit migration 0003): a test using it runs as the owner."""
     cycle, humanoid, storage = world.cycle, world.humanoid, world.storage
     other = f.TrackFactory(name="合成生物", field=world.energy)
     staff = world.users["staff"]

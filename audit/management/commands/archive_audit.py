@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from audit.archive import audit_archive, retention_days
+from audit.db_roles import owner_connection
 
 
 class Command(BaseCommand):
@@ -25,7 +26,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         days = options["older_than_days"] if options["older_than_days"] is not None else retention_days()
         try:
-            result = audit_archive(older_than_days=days, output=Path(options["output"]))
+            # Only the owner role may delete audit rows (audit.db_roles, migration 0003).
+            with owner_connection():
+                result = audit_archive(older_than_days=days, output=Path(options["output"]))
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
         if result.count == 0:

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from audit.db_roles import owner_connection
 from config.backup import backup_restore
 
 
@@ -15,7 +16,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            counts = backup_restore(Path(options["directory"]))
+            # As the owner role: the restore empties the tables and turns the guard triggers off while it loads.
+            with owner_connection():
+                counts = backup_restore(Path(options["directory"]))
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
         self.stdout.write(
