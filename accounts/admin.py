@@ -44,6 +44,23 @@ class ProfileAdmin(AuditedModelAdmin):
     autocomplete_fields = ["user"]
     fields = ["user", "display_name", "phone", "province", "zone"]
 
+    # -- 三员分立: the same rule as the user records (roles.may_edit_account) ----------------------------------
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None:
+            return allowed
+        return roles.may_edit_account(request.user, obj.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A profile belongs to its account: it is not moved to another one.
+        return ["user"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = roles.editable_accounts(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 if admin.site.is_registered(User):
     admin.site.unregister(User)
@@ -92,10 +109,10 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        if not allowed or obj is None or request.user.is_superuser:
+        if not allowed or obj is None:
             return allowed
         # A superuser or one of the three administrators (including oneself: use 修改密码) is read-only here.
-        return not (obj.is_superuser or roles.is_administrator(obj))
+        return roles.may_edit_account(request.user, obj)
 
     @admin.display(description=_("姓名"), ordering="profile__display_name")
     def display_name(self, obj):

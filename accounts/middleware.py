@@ -1,12 +1,18 @@
-"""Session limits and the second factor, enforced on every request.
+"""Session limits, the security stamp and the second factor, enforced on every request.
 
-``SessionLifetimeMiddleware`` ends a session after ``NTR_SESSION_IDLE_SECONDS`` without a request (30 minutes)
-and ``NTR_SESSION_ABSOLUTE_SECONDS`` after the login (12 hours), whatever the activity. It stamps the session at
-most once a minute, so a busy user does not write the session on every request.
+``SessionLifetimeMiddleware`` ends a session whose account is gone or deactivated, or whose security stamp is no
+longer the account's (its roles changed, its API tokens were revoked: accounts.sessions), then one after
+``NTR_SESSION_IDLE_SECONDS`` without a request (30 minutes) and ``NTR_SESSION_ABSOLUTE_SECONDS`` after the login
+(12 hours), whatever the activity. It stamps the session at most once a minute, so a busy user does not write the
+session on every request.
 
 ``TwoFactorMiddleware`` (with ``NTR_REQUIRE_2FA``) lets a reviewer, programme staff or administrator who has only
 given a password reach nothing but the second-factor pages and logout: without a device they are sent to
-enrolment, with one to verification, and come back to the page they asked for.
+enrolment, with one to verification, and come back to the page they asked for. Whether the account needs a second
+factor is read on each request (``roles.current``), so a role given during a session asks for it at once.
+
+Both read the account once per request with one query (``roles.current``), only for requests that carry a
+session cookie; the groups it read are handed to ``request.user`` so views do not read them again.
 """
 
 import time
@@ -18,11 +24,13 @@ from django.contrib.auth import SESSION_KEY, logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
 from . import roles
-from .signals import LAST_SEEN, LOGIN_AT, TWO_FACTOR_REQUIRED
+from .sessions import session_stamp
+from .signals import LAST_SEEN, LOGIN_AT
 
 TOUCH_EVERY_SECONDS = 60
 
@@ -41,6 +49,23 @@ TWO_FACTOR_EXEMPT_VIEWS = {
 def _has_session(request) -> bool:
     # Requests without a session cookie (the public reading the lists) never load a session: nothing to check.
     return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def _is_api(request) -> bool:
+    return "/api/" in request.path_info
+
+
+def _with_known_groups(request, known: roles.Current) -> None:
+    """Let ``roles.group_names(request.user)`` use the groups ``roles.current`` has just read, without loading
+    the user now (a view that never looks at the user must not read the session)."""
+    user = request.user
+
+    def seeded():
+        if getattr(user, "pk", None) == known.user_id:
+            user._role_group_names = known.groups
+        return user
+
+    request.user = SimpleLazyObject(seeded)
 
 
 class _PeekSession:
@@ -64,7 +89,9 @@ class SessionLifetimeMiddleware:
 
     def __call__(self, request):
         if _has_session(request):
-            self.check(request)
+            response = self.check(request)
+            if response is not None:
+                return response
         return self.get_response(request)
 
     def check(self, request):
@@ -72,7 +99,16 @@ class SessionLifetimeMiddleware:
         session = peek.session
         if SESSION_KEY not in session:
             peek.restore()
-            return
+            return None
+        known = roles.current(request, peek=True)
+        if not known.is_authenticated:
+            # The account was deleted or deactivated (Django would only ignore the session): end it.
+            request.ntr_logout_reason = "inactive"
+            logout(request)
+            return None
+        if session_stamp(session) != known.security_stamp:
+            return self.end_revoked(request)
+        _with_known_groups(request, known)
         now = int(time.time())
         login_at = session.get(LOGIN_AT)
         last_seen = session.get(LAST_SEEN)
@@ -80,7 +116,7 @@ class SessionLifetimeMiddleware:
             # A session from before these limits (or made without the login view): the clock starts now.
             session[LOGIN_AT] = login_at or now
             session[LAST_SEEN] = last_seen or now
-            return
+            return None
         reason = ""
         if now - login_at > settings.NTR_SESSION_ABSOLUTE_SECONDS:
             reason = "absolute"
@@ -98,16 +134,27 @@ class SessionLifetimeMiddleware:
             session[LAST_SEEN] = now
         else:
             peek.restore()
+        return None
+
+    def end_revoked(self, request):
+        """The account's roles or credentials changed after this session began: log it out, and ask for a new
+        login (a page: the login page, coming back here; the API: 401, unless a token authenticates the call)."""
+        request.ntr_logout_reason = "revoked"
+        logout(request)
+        text = _("您的账户角色或安全设置已变更，为保护账户安全已退出登录，请重新登录。")
+        if _is_api(request):
+            if request.META.get("HTTP_AUTHORIZATION"):
+                return None
+            response = JsonResponse({"detail": text}, status=401)
+            response["WWW-Authenticate"] = "Token"
+            return response
+        messages.warning(request, text)
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
 
 
-def two_factor_pending(user) -> bool:
-    """True when the settings require a second factor of this user and the session has not given one."""
-    if not getattr(settings, "NTR_REQUIRE_2FA", False):
-        return False
-    if not getattr(user, "is_authenticated", False) or not roles.requires_two_factor(user):
-        return False
+def _is_verified(user) -> bool:
     is_verified = getattr(user, "is_verified", None)
-    return not (is_verified and is_verified())
+    return bool(is_verified and is_verified())
 
 
 class TwoFactorMiddleware:
@@ -121,18 +168,19 @@ class TwoFactorMiddleware:
         if not getattr(settings, "NTR_REQUIRE_2FA", False) or not _has_session(request):
             return None
         peek = _PeekSession(request)
-        if SESSION_KEY not in peek.session or peek.session.get(TWO_FACTOR_REQUIRED) is False:
-            # Anonymous, or an account without an admin role (stamped at login): nothing to ask.
+        if not roles.current(request, peek=True).requires_two_factor:
+            # Anonymous, or an account without an admin role as the database says now: nothing to ask.
             peek.restore()
             return None
-        if not two_factor_pending(request.user):
+        if not request.user.is_authenticated or _is_verified(request.user):
+            # (not authenticated: Django refused the session, e.g. the password changed since; the view decides)
             return None
         if request.path_info.startswith(settings.STATIC_URL):
             return None
         match = getattr(request, "resolver_match", None)
         if match is not None and match.view_name in TWO_FACTOR_EXEMPT_VIEWS:
             return None
-        if "/api/" in request.path_info:
+        if _is_api(request):
             return JsonResponse({"detail": _("请先完成双因素认证。")}, status=403)
         target = (
             "accounts:two_factor_verify" if user_has_device(request.user) else "accounts:two_factor_setup"

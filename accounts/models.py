@@ -27,6 +27,9 @@ class Profile(models.Model):
     )
     display_name = models.CharField(_("姓名"), max_length=64, blank=True)
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    # Copied into a session at login and compared on every request (accounts.sessions): raising it ends every
+    # session of the account. Role changes, deactivation and API token revocation raise it.
+    security_stamp = models.PositiveIntegerField(_("安全标记"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("账户归属")
@@ -41,3 +44,14 @@ class Profile(models.Model):
 
     def __str__(self):
         return self.display_name or self.user.get_username()
+
+    def save(self, *args, **kwargs):
+        # The stamp is only ever raised in the database (accounts.sessions.security_stamp_bump): saving a profile
+        # loaded before a raise (the user admin's inline, after the groups changed) must not lower it again.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "security_stamp"
+            ]
+        super().save(*args, **kwargs)

@@ -144,6 +144,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    # Common words with substitutions (P@ssw0rd1234), keyboard runs, dates: zxcvbn's estimate, offline.
+    {"NAME": "accounts.validators.StrengthValidator", "OPTIONS": {"min_score": 3}},
 ]
 
 # Axes first: it refuses a locked-out username/address pair before any password is checked.

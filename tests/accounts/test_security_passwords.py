@@ -39,9 +39,34 @@ def test_weak_passwords_are_refused(password, message):
     assert any(message in text for text in caught.value.messages), caught.value.messages
 
 
-@pytest.mark.parametrize("password", ["Strong-Passw0rd", "abcdefgh1!", "ABCDEFGH1a", "长城-Great-Wall-2026"])
+@pytest.mark.parametrize(
+    "password", ["Strong-Passw0rd", "kestrel-harbor-42", "MIGRATE-OTTER-83", "长城-Great-Wall-2026"]
+)
 def test_passwords_with_ten_characters_and_three_classes_pass(password):
     password_validation.validate_password(password, user=User(username="someone"))
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "P@ssw0rd1234",  # a common word with look-alike substitutions: three classes, twelve characters
+        "abcdefgh1!",  # a run of the alphabet
+        "Qwerty!23456",  # a keyboard run
+        "Welcome@2025",  # a common word and a year
+    ],
+)
+def test_guessable_passwords_are_refused_whatever_classes_they_mix(password):
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as caught:
+        password_validation.validate_password(password, user=User(username="someone"))
+    assert any("太容易被猜到" in text for text in caught.value.messages), caught.value.messages
+
+
+def test_the_account_s_own_names_count_as_guessable():
+    user = User(username="zw01", first_name="Wenjing", last_name="Zhao", email="wenjing.zhao@example.gov.cn")
+    password_validation.validate_password("wenjing.zhao#1", user=User(username="someone"))
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as caught:
+        password_validation.validate_password("wenjing.zhao#1", user=user)
+    assert any("太容易被猜到" in text for text in caught.value.messages), caught.value.messages
 
 
 def test_a_password_like_the_username_is_refused():
@@ -56,6 +81,7 @@ def test_the_help_text_states_the_policy():
         text = " ".join(password_validation.password_validators_help_texts())
     assert "10" in text
     assert "至少 3 类" in text
+    assert "P@ssw0rd" in text
 
 
 def test_account_create_applies_the_policy():

@@ -265,6 +265,10 @@ FILLERS = {
         "official": lambda w: {"object_id": w.users["official_a"].pk},
         "admin": lambda w: {"object_id": w.users["auditadmin"].pk},
     },
+    "admin:accounts_profile_change": {
+        "official": lambda w: {"object_id": w.users["official_a"].profile.pk},
+        "admin": lambda w: {"object_id": w.admin_profile.pk},
+    },
     # the admin's autocomplete answers only for a registered autocomplete field and a viewer of its model
     "admin:autocomplete": {
         "": NO_PARAMS,

@@ -31,9 +31,9 @@ The rules the rows follow (../shared/design/domain.md, Roles and What is public)
 * the admin: non-staff accounts are sent to the admin login; reviewers see only their own assignments and scores
   (another's is IX, its files 404) and staff may not write into a reviewer's score form; programme staff run the
   programme but touch no account, lockout, device or audit row; 三员分立: the system administrator manages
-  accounts (never an administrator's: read-only, no password), the security administrator lockouts and devices,
-  the audit administrator reads and exports the audit log, nothing else; nobody deletes in the admin except the
-  security administrator lifting a lockout or resetting a device.
+  accounts (never an administrator's, nor its profile: read-only, no password), the security administrator
+  lockouts and devices, the audit administrator reads and exports the audit log, nothing else; nobody deletes in
+  the admin except the security administrator lifting a lockout or resetting a device.
 
 Self-service password reset is off without e-mail settings (404 for everyone here). A few GET pages also answer
 POST with the page (the announcement feed, the admin's history pages); none of them writes anything.
@@ -461,8 +461,10 @@ api-schema                                       POST   405  405  405  405  405 
 # --- admin:
 admin:accounts_profile_add                       GET    L    L    L    L    403  403  403  A    403  403
 admin:accounts_profile_add                       POST   L    L    L    L    403  403  403  A    403  403
-admin:accounts_profile_change                    GET    L    L    L    L    403  403  403  A    403  403
-admin:accounts_profile_change                    POST   L    L    L    L    403  403  403  A    403  403
+admin:accounts_profile_change[admin]             GET    L    L    L    L    403  403  403  A    403  403
+admin:accounts_profile_change[admin]             POST   L    L    L    L    403  403  403  403  403  403
+admin:accounts_profile_change[official]          GET    L    L    L    L    403  403  403  A    403  403
+admin:accounts_profile_change[official]          POST   L    L    L    L    403  403  403  A    403  403
 admin:accounts_profile_changelist                GET    L    L    L    L    403  403  403  A    403  403
 admin:accounts_profile_changelist                POST   L    L    L    L    403  403  403  A    403  403
 admin:accounts_profile_delete                    GET    L    L    L    L    403  403  403  403  403  403

@@ -28,6 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from accounts import roles
+from accounts.models import Profile
 from tests import factories as f
 from tracks import models as m
 
@@ -113,6 +114,8 @@ def build_world() -> SimpleNamespace:
     users = w.users
     staff = users["staff"]
     w.reviewer_profile, w.conflict_profile = reviewer, reviewer_conflict
+    # an administrator with a profile: the system administrator sees it, read-only (三员分立)
+    w.admin_profile = Profile.objects.create(user=users["auditadmin"], display_name="审计员")
     w.tokens = {
         role: Token.objects.create(user=users[role]) for role in ("preparer", "official_a", "official_b")
     }

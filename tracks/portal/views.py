@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rest_framework.authtoken.models import Token
 
 from accounts import roles
+from accounts.tokens import api_token_revoke, api_token_rotate
 from audit.admin_mixins import history_rows, related_history
 
 from .. import selectors, workflow
@@ -65,7 +66,6 @@ from .forms import (
     NominationForm,
     ReasonForm,
 )
-from .tokens import api_token_revoke, api_token_rotate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
