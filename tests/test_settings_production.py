@@ -40,17 +40,28 @@ def run_python(code: str, **env) -> subprocess.CompletedProcess:
     )
 
 
-def test_check_deploy_is_clean():
-    result = subprocess.run(
+def check_deploy(**env) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 - this interpreter and manage.py
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=production_env(),
+        env=production_env(**env),
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_check_deploy_is_clean():
+    # A production deployment with its shared cache (checking settings only: nothing connects to it).
+    result = check_deploy(REDIS_URL="redis://cache.example.gov.cn:6379/0")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_without_a_shared_cache():
+    result = check_deploy()
+    assert result.returncode != 0
+    assert "throttle.W001" in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

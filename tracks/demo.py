@@ -16,7 +16,6 @@ from zones.models import Province, Zone
 
 from .models import (
     Assignment,
-    Criterion,
     CultivationModel,
     Cycle,
     CycleStatus,
@@ -31,7 +30,7 @@ from .models import (
 )
 from .services import lists as list_services
 from .services import ranking
-from .services.cycles import cycle_advance
+from .services.cycles import cycle_advance, cycle_create
 from .services.nominations import nomination_create, nomination_transition, nomination_update
 from .services.review import assignment_accept, assignment_auto, score_submit
 
@@ -179,16 +178,15 @@ def seed_demo() -> list[tuple[str, str]]:
             zone=Zone.objects.get(key="440000-02"),
         )
         _reviewers(accounts, rng)
-        # The 2025 round runs through the real services with its window open now, then is dated back to 2025.
+        # The 2025 round runs through the real services and gates with its window open now, then is dated back.
         now = timezone.now()
-        cycle_2025 = _cycle(
-            2025, now - datetime.timedelta(days=1), now + datetime.timedelta(days=1), CycleStatus.NOMINATION
-        )
+        cycle_2025 = _cycle(2025, now - datetime.timedelta(days=1), now + datetime.timedelta(days=1), staff)
         _nominations_2025(cycle_2025, tracks, officials, staff, rng)
         _publish_2025(cycle_2025, staff)
+        _date_back_2025(cycle_2025)
         _cultivation_2025(cycle_2025, officials, staff, rng)
         closes_2026 = max(at(2026, 12, 31, 18), timezone.now() + datetime.timedelta(days=30))
-        cycle_2026 = _cycle(2026, at(2026, 10, 15), closes_2026, CycleStatus.NOMINATION)
+        cycle_2026 = _cycle(2026, at(2026, 10, 15), closes_2026, staff)
         _nominations_2026(cycle_2026, tracks, officials, zone_user, staff, rng)
     return accounts.printed
 
@@ -224,28 +222,20 @@ def _reviewers(accounts: DemoAccounts, rng: random.Random) -> list[ReviewerProfi
     return profiles
 
 
-def _cycle(year, opens, closes, status) -> Cycle:
-    cycle = Cycle.objects.create(
+def _cycle(year, opens, closes, staff) -> Cycle:
+    """A cycle with the four criteria, opened for nominations through its gate (筹备 → 推荐)."""
+    cycle = cycle_create(
+        actor=staff,
         year=year,
         title=f"{year}年度国家高新区新赛道培育",
-        status=status,
         nomination_opens_at=opens,
         nomination_closes_at=closes,
+        criteria=[(code, weight, rubric) for code, _name, weight, rubric in CRITERIA],
         default_quota=6,
         notice_days=7,
         reviewers_per_nomination=5,
     )
-    for order, (code, name, weight, rubric) in enumerate(CRITERIA):
-        Criterion.objects.create(
-            cycle=cycle,
-            code=code,
-            name=name,
-            weight=weight,
-            max_score=Decimal("100"),
-            rubric=rubric,
-            order=order,
-        )
-    return cycle
+    return cycle_advance(cycle=cycle, actor=staff, to_status=CycleStatus.NOMINATION)
 
 
 def indicators(rng: random.Random) -> dict:
@@ -329,28 +319,38 @@ def _nominations_2025(cycle, tracks, officials, staff, rng):
             nomination_transition(actor=official, nomination=nomination, action="submit")
         nomination = nomination_transition(actor=staff, nomination=nomination, action="accept")
         accepted.append(nomination)
+    # The window closes (moved to a moment ago: the round runs now and is dated back afterwards); every decision
+    # of the formal review is made, so the cycle passes 形式审查 and 评审 without any override.
+    moment = timezone.now() - datetime.timedelta(seconds=1)
+    Cycle.objects.filter(pk=cycle.pk).update(
+        nomination_closes_at=moment, review_closes_at=timezone.now() + datetime.timedelta(days=30)
+    )
+    cycle.refresh_from_db()
+    cycle_advance(cycle=cycle, actor=staff, to_status=CycleStatus.FORMAL_REVIEW)
     _review_round(cycle, accepted, staff, rng)
-    # The 2025 round happened in 2025: move the demo's workflow stamps back into its windows.
+
+
+def _date_back_2025(cycle):
+    """The 2025 round happened in 2025: move the demo's workflow stamps back into its windows."""
     Nomination.objects.filter(cycle=cycle).update(
-        submitted_at=at(2025, 4, 20), status_changed_at=at(2025, 6, 30)
+        submitted_at=at(2025, 4, 20), status_changed_at=at(2025, 7, 20)
     )
     Cycle.objects.filter(pk=cycle.pk).update(
-        status=CycleStatus.PUBLICATION,
         nomination_opens_at=at(2025, 3, 1),
         nomination_closes_at=at(2025, 4, 30, 18),
         review_opens_at=at(2025, 6, 1),
         review_closes_at=at(2025, 7, 15),
         criteria_frozen_at=at(2025, 6, 1),
+        review_closed_at=at(2025, 7, 20),
     )
 
 
 def _review_round(cycle, accepted, staff, rng):
     """The review as the programme runs it: the cycle enters review (criteria freeze), the automatic assignment
-    puts five conflict-free reviewers of the field panel on each nomination, and each reviewer accepts with the
-    pledge and submits scores through the review service. Afterwards the stamps are dated back into July 2025."""
-    cycle_advance(cycle=cycle, actor=staff)  # 推荐中 → 评审中
-    for nomination in accepted:
-        nomination_transition(actor=staff, nomination=nomination, action="start_review")
+    puts five conflict-free reviewers of the field panel on each nomination, each reviewer accepts with the
+    pledge and submits scores through the review service, and staff close the review (评审结束). Afterwards the
+    stamps are dated back into July 2025."""
+    cycle_advance(cycle=cycle, actor=staff, to_status=CycleStatus.REVIEW)
     assignment_auto(cycle=cycle, actor=staff)
     criteria = list(cycle.criteria.order_by("order"))
     quality = {nomination.pk: rng.uniform(55, 92) for nomination in accepted}
@@ -375,8 +375,7 @@ def _review_round(cycle, accepted, staff, rng):
             pledge_signed_at=submitted - datetime.timedelta(days=5),
             submitted_at=submitted,
         )
-    for nomination in accepted:
-        nomination_transition(actor=staff, nomination=nomination, action="mark_scored")
+    cycle_advance(cycle=cycle, actor=staff, to_status=CycleStatus.REVIEW_CLOSED)
 
 
 def score_values(*, criteria, level: float, rng: random.Random) -> list[Decimal]:
@@ -421,6 +420,8 @@ def _publish_2025(cycle, staff):
     notice = list_services.list_open_notice(
         actor=staff, park_list=notice, starts_at=timezone.now() - datetime.timedelta(days=2)
     )
+    # Review is over and one list published: the cycle moves to 发布, then an objection arrives for the list on notice.
+    cycle_advance(cycle=cycle, actor=staff, to_status=CycleStatus.PUBLICATION)
     list_services.objection_file(
         park_list=notice,
         entry=notice.entries.order_by("rank").last(),

@@ -39,10 +39,23 @@ def lists_public():
     """Lists the public may read: on notice, published and superseded versions; never drafts."""
     # The stored ranking inputs and canonical JSON are megabytes per list at national scale: load them only where
     # a page really uses them (hash verification, the JSON download), never for listing.
+    from django.db.models import OuterRef, Subquery
+
+    corrections = ParkList.objects.filter(supersedes=OuterRef("pk")).order_by("-version")
     return (
         ParkList.objects.filter(status__in=[ListStatus.NOTICE, ListStatus.PUBLISHED, ListStatus.SUPERSEDED])
         .select_related("cycle", "field", "track")
         .defer(*HEAVY_LIST_FIELDS)
+        .annotate(
+            # The published correction that replaced this version, and a correction of it now on public notice.
+            superseded_by_id=Subquery(
+                corrections.filter(status__in=[ListStatus.PUBLISHED, ListStatus.SUPERSEDED]).values("pk")[:1]
+            ),
+            correction_on_notice_id=Subquery(corrections.filter(status=ListStatus.NOTICE).values("pk")[:1]),
+            correction_notice_at=Subquery(
+                corrections.filter(status=ListStatus.NOTICE).values("notice_starts_at")[:1]
+            ),
+        )
     )
 
 
@@ -52,6 +65,12 @@ def latest_published_list():
 
 def open_cycle():
     return Cycle.objects.filter(status=CycleStatus.NOMINATION).order_by("-year").first()
+
+
+def cycles_public():
+    """Cycles the public may see (the open API's /cycles/): every one past planning, newest first. A cycle in
+    筹备 is staff's draft (its dates may still change) and appears nowhere public."""
+    return Cycle.objects.exclude(status=CycleStatus.PLANNING).order_by("-year")
 
 
 def public_track_q(prefix: str = "") -> Q:
@@ -405,7 +424,7 @@ def province_results(user):
         Nomination.objects.filter(
             province=province,
             cycle_id__in={pl.cycle_id for pl in published},
-            status__in=["in_review", "scored", "listed", "not_listed"],
+            status__in=["in_review", "scored", "listed", "not_listed", "under_reviewed"],
         )
         .select_related("cycle", "zone", "track__field")
         .order_by("-cycle__year", "track__field__order", "track__name", "zone__key")

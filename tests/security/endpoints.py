@@ -160,6 +160,7 @@ FILLERS = {
     "portal:nomination_detail": NOMINATIONS,
     "portal:nomination_edit": NOMINATIONS,
     "portal:nomination_print": NOMINATIONS,
+    "portal:nomination_discard": NOMINATIONS,
     "portal:attachment_upload": NOMINATIONS,
     "portal:attachment_download": {
         "zs": _nomination_attachment(W.ZS),
@@ -289,7 +290,15 @@ FILLERS = {
     "admin:tracks_nomination_review": {
         "accept": lambda w: {"object_id": w.submitted.pk, "action": "accept"},
     },
+    "admin:tracks_cycle_advance": {"": lambda w: {"pk": w.review_cycle.pk}},
+    # a criterion staff may still edit: the open cycle's (the others froze when their review opened)
+    "admin:tracks_criterion_change": {"": lambda w: {"object_id": w.open_criterion.pk}},
     "admin:tracks_parklist_correct": {"": lambda w: {"pk": w.published.pk}},
+    # the confirmation pages of a list's public steps, on the list each applies to
+    "admin:tracks_parklist_notice": {"draft": LISTS["draft"]},
+    "admin:tracks_parklist_publish": {"notice": LISTS["notice"]},
+    "admin:tracks_parklist_notice_period": {"notice": LISTS["notice"]},
+    "admin:tracks_parklist_cancel": {"notice": LISTS["notice"]},
     "admin:tracks_parklist_verify": {"": lambda w: {"pk": w.published.pk}},
     "admin:tracks_objection_evidence": {"": lambda w: {"pk": w.objection.pk}},
     "admin:tracks_assignment_autosave": ASSIGNMENTS,
@@ -297,7 +306,13 @@ FILLERS = {
         "rev": lambda w: {"object_id": w.assignment.pk, "attachment_pk": w.review_attachment.pk},
         "conf": lambda w: {"object_id": w.conflict_assignment.pk, "attachment_pk": w.review_attachment.pk},
     },
-    "admin:tracks_review_open": {"": lambda w: {"year": w.review_cycle.year}},
+    "admin:tracks_review_close": {
+        "": lambda w: (
+            reverse("admin:tracks_review_close", args=[w.review_cycle.year])
+            + f"?field={w.field.pk}&track={w.synbio.pk}"
+        )
+    },
+    "admin:tracks_review_reopen": {"": lambda w: {"pk": w.reopened.pk}},
     "admin:tracks_review_assign": {"": lambda w: {"year": w.review_cycle.year}},
     "admin:tracks_review_remind": {"": lambda w: {"year": w.review_cycle.year}},
     "admin:tracks_review_ranking": {"": lambda w: {"year": w.review_cycle.year}},
@@ -332,6 +347,12 @@ POST_DATA = {
     "admin:tracks_assignment_change[rev]": _score_form(lambda w: w.assignment, action="save"),
     "admin:tracks_assignment_change[conf]": _score_form(lambda w: w.conflict_assignment, action="save"),
     "admin:tracks_nomination_review[accept]": lambda w: {"apply": "yes", "reason": ""},
+    # the confirmation pages, confirmed: the step runs (or its gate refuses inside the page)
+    "admin:tracks_cycle_advance": lambda w: {"apply": "yes", "reason": ""},
+    "admin:tracks_review_close": lambda w: {"apply": "yes", "reason": ""},
+    "admin:tracks_parklist_notice[draft]": lambda w: {"apply": "yes"},
+    "admin:tracks_parklist_publish[notice]": lambda w: {"apply": "yes"},
+    "admin:tracks_parklist_cancel[notice]": lambda w: {"apply": "yes", "reason": ""},
 }
 
 # Patterns whose parameters cannot be filled from the world, with the reason (never skipped silently).

@@ -3,11 +3,14 @@
 Two provinces, 广东 (440000, "A") and 江苏 (320000, "B"); two zones of 广东 (深圳 440000-02, 中山 440000-03) and one
 of 江苏 (南京 320000-01). Ten accounts, one per role of the access matrix (``ROLES``). Cycles:
 
-* this year's cycle open for nominations: a draft of each zone (中山's prepared by its committee), each with an
-  attachment, and 广州's (440000-01) nomination submitted, waiting for the formal review;
+* this year's cycle open for nominations (its criteria still editable): a draft of each zone (中山's prepared by
+  its committee), each with an attachment, and 广州's (440000-01) nomination submitted, waiting for the formal
+  review;
 * 2025 in review (criteria frozen): 中山's and 南京's nominations in review; the reviewer has accepted 中山's (pledge
   signed, a draft score); the reviewer with a conflict declared one with 中山 and withdrew from its assignment;
-* 2023 reviewed and published: a 人形机器人 list of the three zones (so three library entries, 重点);
+  staff closed the review of 量子信息 (a track with no nomination) ahead of the cycle;
+* 2023 reviewed and published: a 人形机器人 list of the three zones (so three library entries, 重点); after
+  publication staff reopened one score of 中山's nomination, which its reviewer submitted again (a done reopening);
 * 2024 on public notice (open), with a pending objection carrying evidence;
 * 2022 ranked with a draft list.
 
@@ -84,6 +87,7 @@ def _draft_list(zone_keys, *, year, track, actor):
 def build_world() -> SimpleNamespace:
     from cultivation.services import measure_record
     from tracks.services.lists import objection_file
+    from tracks.services.review import nomination_review_reopen, review_close_scope, score_submit
 
     now = timezone.now()
     w = SimpleNamespace(year=timezone.localtime(now).year)
@@ -132,7 +136,13 @@ def build_world() -> SimpleNamespace:
     )
 
     # -- lists: published (2023), on notice (2024), draft (2022) ----------------------------------------------
-    reviewed = f.CycleFactory(year=2023, status=m.CycleStatus.REVIEW)
+    # Its review closed a month ago, as factories.scored_cycle makes it (made first here for the library entries).
+    reviewed = f.CycleFactory(
+        year=2023,
+        status=m.CycleStatus.REVIEW_CLOSED,
+        criteria_frozen_at=now - datetime.timedelta(days=31),
+        review_closed_at=now - datetime.timedelta(days=29),
+    )
     w.entries = {
         key: f.LibraryEntryFactory(zone=f.zone(key), track=w.humanoid, entered_cycle=reviewed)
         for key in (ZS, SZ, NJ)
@@ -150,6 +160,11 @@ def build_world() -> SimpleNamespace:
         evidence=ContentFile(PDF, name="证明材料.pdf"),
     )
     w.ranking = m.RankingSnapshot.objects.filter(cycle__year=2023).first()
+    w.reopened = m.Nomination.objects.get(cycle__year=2023, zone__key=ZS)
+    reopened = w.reopened.assignments.order_by("pk").first()
+    nomination_review_reopen(actor=staff, nomination=w.reopened, assignments=[reopened], reason="异议复核")
+    reopened.refresh_from_db()
+    score_submit(actor=reopened.reviewer.user, assignment=reopened, values=None, version=reopened.version)
     for entry in w.entries.values():
         entry.refresh_from_db()
     for entry in w.entries.values():
@@ -200,6 +215,7 @@ def build_world() -> SimpleNamespace:
     w.conflict_assignment = m.Assignment.objects.create(
         reviewer=reviewer_conflict, nomination=w.in_review[ZS], status=m.AssignmentStatus.CONFLICT
     )
+    w.closure = review_close_scope(actor=staff, cycle=review, field=w.field, track=w.quantum)
 
     # -- 2026 open for nominations ----------------------------------------------------------------------------
     w.open_cycle = f.CycleFactory(
@@ -209,6 +225,8 @@ def build_world() -> SimpleNamespace:
         nomination_closes_at=now + datetime.timedelta(days=20),
         default_quota=5,
     )
+    # its criteria are still editable (every other cycle's froze when its review opened)
+    w.open_criterion = f.criteria_for(w.open_cycle)[0]
     w.quota = m.ProvinceQuota.objects.create(cycle=w.open_cycle, province=f.province(GD), quota=6)
     w.extension = m.WindowExtension.objects.create(
         cycle=w.open_cycle,

@@ -197,6 +197,7 @@ def cycle_post_data(cycle, criteria_rows, **changes) -> dict:
         "year": str(cycle.year),
         "title": cycle.title,
         "default_quota": str(cycle.default_quota),
+        "resubmit_days": str(cycle.resubmit_days),
         "notice_days": str(cycle.notice_days),
         "reviewers_per_nomination": str(cycle.reviewers_per_nomination),
         "comment_required_below": str(cycle.comment_required_below),
@@ -370,17 +371,55 @@ def test_standalone_criterion_is_read_only_once_frozen(staff_client, open_cycle)
 # -- cycles: stages and a new year from the previous one ----------------------------------------------------------
 
 
-def test_advance_action_moves_the_stage_through_the_service(staff_client, open_cycle):
+def test_advance_action_opens_the_confirmation_page_which_moves_the_phase_through_the_service(
+    staff_client, open_cycle
+):
+    # The action no longer moves anything: it takes the one selected cycle to its confirmation page.
     response = staff_client.post(
         reverse("admin:tracks_cycle_changelist"),
         {"action": "advance_cycles", "_selected_action": [str(open_cycle.pk)]},
-        follow=True,
     )
+    url = reverse("admin:tracks_cycle_advance", args=[open_cycle.pk])
+    assert response.status_code == 302 and response["Location"] == url
+    open_cycle.refresh_from_db()
+    assert open_cycle.status == m.CycleStatus.PLANNING
+    assert not AuditEvent.objects.filter(action="cycle.advance").exists()
 
-    assert response.status_code == 200
+    page = staff_client.get(url)
+    assert page.status_code == 200
+    assert page.context["gate"].target == m.CycleStatus.NOMINATION
+    assert [(c.code, c.ok) for c in page.context["gate"].checks] == [("criteria", True)]
+    assert "评价维度完整、权重合计为100" in page.content.decode()
+    open_cycle.refresh_from_db()
+    assert open_cycle.status == m.CycleStatus.PLANNING  # looking changes nothing
+
+    response = staff_client.post(url, {"apply": "yes", "reason": ""})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:tracks_cycle_change", args=[open_cycle.pk])
     open_cycle.refresh_from_db()
     assert open_cycle.status == m.CycleStatus.NOMINATION
-    assert AuditEvent.objects.get(action="cycle.advance").after == {"status": "nomination"}
+    event = AuditEvent.objects.get(action="cycle.advance")
+    assert (event.before, event.after["status"], event.after["overridden"]) == (
+        {"status": "planning"},
+        "nomination",
+        [],
+    )
+    assert event.after["checks"] == {"criteria": "ok"}
+
+
+def test_advance_action_takes_one_cycle_at_a_time(staff_client, open_cycle):
+    other = factories.CycleFactory(year=2032, status=m.CycleStatus.PLANNING)
+    response = staff_client.post(
+        reverse("admin:tracks_cycle_changelist"),
+        {"action": "advance_cycles", "_selected_action": [str(open_cycle.pk), str(other.pk)]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "请只选择一个年度批次。" in [str(message) for message in response.context["messages"]]
+    assert set(m.Cycle.objects.filter(pk__in=[open_cycle.pk, other.pk]).values_list("status", flat=True)) == {
+        m.CycleStatus.PLANNING
+    }
 
 
 def test_cycle_status_is_not_editable_in_the_form(staff_client, open_cycle):

@@ -5,6 +5,7 @@ page must say so instead of dropping the criterion edits silently. As for any po
 cycle's own fields still save and the criteria stay as frozen (the criterion page and the service refuse too).
 """
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -30,15 +31,25 @@ def staff(client):
 
 @pytest.fixture
 def cycle():
-    cycle = factories.CycleFactory(year=2031, status=m.CycleStatus.NOMINATION)
+    """In 推荐, its window closed yesterday, a review deadline ahead: nothing holds its gates."""
+    now = timezone.now()
+    cycle = factories.CycleFactory(
+        year=2031,
+        status=m.CycleStatus.NOMINATION,
+        nomination_opens_at=now - datetime.timedelta(days=30),
+        nomination_closes_at=now - datetime.timedelta(days=1),
+        review_closes_at=now + datetime.timedelta(days=30),
+    )
     factories.criteria_for(cycle)
     return cycle
 
 
 def open_then_start_review(client, staff, cycle):
-    """The form as the browser got it before review opened; then review opens (and freezes the criteria)."""
+    """The form as the browser got it before review opened; then formal review and review open (which freezes
+    the criteria)."""
     page = client.get(reverse("admin:tracks_cycle_change", args=[cycle.pk])).content.decode()
     assert 'name="criteria-0-weight"' in page
+    cycle_advance(cycle=cycle, actor=staff, to_status=m.CycleStatus.FORMAL_REVIEW)
     cycle_advance(cycle=cycle, actor=staff, to_status=m.CycleStatus.REVIEW)
 
 

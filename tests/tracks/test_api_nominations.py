@@ -220,7 +220,14 @@ def test_withdraw_with_a_reason(world):
 
 
 def test_no_open_cycle_is_400(world):
-    m.Cycle.objects.filter(pk=world.cycle.pk).update(status=m.CycleStatus.REVIEW)
+    from tracks.services.cycles import cycle_advance
+
+    # The window closes and staff move the cycle on to formal review: no cycle takes nominations any more.
+    m.Cycle.objects.filter(pk=world.cycle.pk).update(
+        nomination_closes_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    world.cycle.refresh_from_db()
+    cycle_advance(cycle=world.cycle, actor=f.staff(), to_status=m.CycleStatus.FORMAL_REVIEW)
     response = api(world.gd).post(URL, payload(world), format="json")
     assert response.status_code == 400 and response.json()["code"] == "no_open_cycle"
 

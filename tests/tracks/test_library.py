@@ -1,6 +1,7 @@
 """The cultivation library: status decisions by staff (audited), 重点 from published lists, 观察 from two years of
 declining revenue, 出库 only with a reason; the admin actions that call the service."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from tests import factories as f
-from tracks.models import LibraryEntry, LibraryStatus, MonitoringReport
+from tracks.models import LibraryEntry, LibraryStatus, ListStatus, MonitoringReport
 from tracks.services.library import (
     is_declining,
     library_review_monitoring,
@@ -98,7 +99,18 @@ def test_publishing_makes_listed_pairs_key_and_a_correction_takes_it_back():
     assert AuditEvent.objects.filter(action="library.key").count() == 2
 
     first = published.entries.get(rank=1)
-    list_correct(actor=actor, park_list=published, note="更正", exclude_nominations=[first.nomination_id])
+    correction = list_correct(
+        actor=actor, park_list=published, note="更正", exclude_nominations=[first.nomination_id]
+    )
+    # The cut-off pulls 110000-01 in: the correction goes on notice first and nothing changes meanwhile.
+    assert correction.status == ListStatus.NOTICE
+    statuses = dict(LibraryEntry.objects.values_list("zone__key", "status"))
+    assert statuses == {"440000-03": "key", "320000-01": "key", "110000-01": "cultivating"}
+    assert not AuditEvent.objects.filter(action="library.unkey").exists()
+
+    list_publish(
+        actor=actor, park_list=correction, now=correction.notice_ends_at + datetime.timedelta(minutes=1)
+    )
     statuses = dict(LibraryEntry.objects.values_list("zone__key", "status"))
     assert statuses == {"440000-03": "cultivating", "320000-01": "key", "110000-01": "key"}
     assert AuditEvent.objects.filter(action="library.unkey", object_id=str(entries["440000-03"].pk)).exists()

@@ -56,9 +56,18 @@ def test_notice_objection_publish_correction(client):
     )
     assert client.get(f"/lists/{park_list.pk}/").status_code == 404  # a draft is not public
 
-    # 2. Public notice, from the changelist action.
+    # 2. Public notice, from the changelist action: its confirmation page says what becomes public first.
     changelist = reverse("admin:tracks_parklist_changelist")
-    action(admin_client, changelist, "open_notice", [park_list])
+    notice_url = reverse("admin:tracks_parklist_notice", args=[park_list.pk])
+    chosen = action(admin_client, changelist, "open_notice", [park_list])
+    assert chosen.status_code == 302 and chosen["Location"] == notice_url
+    park_list.refresh_from_db()
+    assert park_list.status == ListStatus.DRAFT
+    confirm = admin_client.get(notice_url)
+    assert confirm.status_code == 200 and confirm.context["gate"].passes
+    assert "3 个入榜高新区" in confirm.content.decode()
+    opened = admin_client.post(notice_url, {"apply": "yes"})
+    assert opened.status_code == 302
     park_list.refresh_from_db()
     assert park_list.status == ListStatus.NOTICE
     assert "本榜单正在公示" in client.get(f"/lists/{park_list.pk}/").content.decode()
@@ -87,8 +96,13 @@ def test_notice_objection_publish_correction(client):
         notice_starts_at=timezone.now() - datetime.timedelta(days=8),
         notice_ends_at=timezone.now() - datetime.timedelta(days=1),
     )
-    refused = action(admin_client, changelist, "publish", [park_list])
-    assert refused.status_code == 302
+    publish_url = reverse("admin:tracks_parklist_publish", args=[park_list.pk])
+    chosen = action(admin_client, changelist, "publish", [park_list])
+    assert chosen.status_code == 302 and chosen["Location"] == publish_url
+    refused = admin_client.post(publish_url, {"apply": "yes"})
+    assert refused.status_code == 200
+    assert "仍有未处理的异议，处理完毕后才能发布。" in refused.content.decode()
+    assert [c.code for c in refused.context["gate"].refused] == ["objections_pending"]
     park_list.refresh_from_db()
     assert park_list.status == ListStatus.NOTICE
 
@@ -106,7 +120,8 @@ def test_notice_objection_publish_correction(client):
     objection.refresh_from_db()
     assert (objection.status, objection.resolution) == (ObjectionStatus.UPHELD, "经核实，营业收入口径不符。")
 
-    action(admin_client, changelist, "publish", [park_list])
+    published = admin_client.post(publish_url, {"apply": "yes"})
+    assert published.status_code == 302
     park_list.refresh_from_db()
     assert park_list.status == ListStatus.PUBLISHED and list_verify(park_list).ok
     assert park_list.sha256 in client.get(f"/lists/{park_list.pk}/").content.decode()
@@ -122,13 +137,27 @@ def test_notice_objection_publish_correction(client):
     done = admin_client.post(correct, {**data, "apply": "1"})
     new = ParkList.objects.get(supersedes=park_list)
     assert done["Location"] == reverse("admin:tracks_parklist_change", args=[new.pk])
+    # The fourth was never on notice: the correction goes on notice first, the published version stays current.
     park_list.refresh_from_db()
-    assert park_list.status == ListStatus.SUPERSEDED
+    assert (park_list.status, new.status) == (ListStatus.PUBLISHED, ListStatus.NOTICE)
     assert list(new.entries.order_by("rank").values_list("zone__key", flat=True)) == [
         "440000-03",
         "110000-01",
         "420000-01",
     ]
+    assert "本版本的更正正在公示" in client.get(f"/lists/{park_list.pk}/").content.decode()
+    assert "本版本已被更正" not in client.get(f"/lists/{park_list.pk}/").content.decode()
+
+    # Its notice ends with no objection: published from its confirmation page, it supersedes the old version.
+    ParkList.objects.filter(pk=new.pk).update(
+        notice_starts_at=timezone.now() - datetime.timedelta(days=8),
+        notice_ends_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    published = admin_client.post(reverse("admin:tracks_parklist_publish", args=[new.pk]), {"apply": "yes"})
+    assert published.status_code == 302
+    park_list.refresh_from_db()
+    new.refresh_from_db()
+    assert (park_list.status, new.status) == (ListStatus.SUPERSEDED, ListStatus.PUBLISHED)
     assert list_verify(new).ok
 
     new_page = client.get(f"/lists/{new.pk}/").content.decode()

@@ -369,9 +369,11 @@ def test_notifications_list_open_and_mark_read(client, world):
     login(client, world.gd)
 
     page = client.get(reverse("portal:notifications"))
+    submitted.refresh_from_db()
+    deadline = timezone.localtime(submitted.resubmit_by).strftime("%Y-%m-%d %H:%M")
     assert [n.message for n in page.context["page"].object_list] == [
         "其他通知",
-        "2031年度 中山火炬高新区「人形机器人」 被退回修改：补充",
+        f"2031年度 中山火炬高新区「人形机器人」 被退回修改：补充（请于 {deadline} 前修改后重新推荐）",
     ]
     assert page.context["unread_count"] == 2
 

@@ -2,6 +2,7 @@
 filters; downloads; conditional GETs and caching by version and language; constant query counts."""
 
 import csv
+import datetime
 import io
 import json
 import re
@@ -18,7 +19,7 @@ from tests.tracks.test_pages_home import make_published_list
 from tracks.models import ListStatus, ParkList
 from tracks.public.breakdown import list_breakdown
 from tracks.services.hashing import sha256_hex, sm3_hex
-from tracks.services.lists import list_correct
+from tracks.services.lists import list_correct, list_publish
 from zones.models import Region, StrategicArea, Zone
 
 pytestmark = pytest.mark.django_db
@@ -168,8 +169,18 @@ def test_every_version_stays_readable_with_the_change_log(client):
         exclude_nominations=[removed.nomination_id],
     )
 
+    # 420000-01 enters: the correction is on notice first, and the old version still the current one.
+    old_html = page(client, old)
+    assert "本版本的更正正在公示" in old_html
+    assert f'<a href="/lists/{new.pk}/">查看公示中的第2版</a>' in old_html
+    assert "本版本已被更正" not in old_html and "badge-superseded" not in old_html
+    new_html = page(client, new)
+    assert "本榜单正在公示" in new_html and "异议成立，取消第1名入榜资格。" in new_html
+    new = list_publish(actor=actor, park_list=new, now=new.notice_ends_at + datetime.timedelta(minutes=1))
+
     old_html = page(client, old)
     assert "本版本已被更正" in old_html
+    assert "本版本的更正正在公示" not in old_html
     assert f'<a href="/lists/{new.pk}/">查看现行的第2版</a>' in old_html
     assert '<span class="badge badge-superseded">已更正</span>' in old_html
     assert old.sha256 in old_html

@@ -21,7 +21,7 @@ from tracks.models import (
     TrackAlias,
     TrackStatus,
 )
-from tracks.services.lists import list_correct
+from tracks.services.lists import list_correct, list_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -272,10 +272,15 @@ def test_results_page_needs_a_provincial_official(client):
 def test_results_follow_the_current_version(client):
     old, actor = f.published_list(["440000-03", "320000-01", "440000-01"], top_n=2)
     first = old.entries.get(rank=1)
-    list_correct(actor=actor, park_list=old, note="更正", exclude_nominations=[first.nomination_id])
+    new = list_correct(actor=actor, park_list=old, note="更正", exclude_nominations=[first.nomination_id])
     client.force_login(f.official("440000"))
+    # While the correction is on notice, the published version is still the current one.
+    html = html_of(client, "/my/results/")
+    assert "入榜，第1名" in html and "入榜，第2名" not in html
+    list_publish(actor=actor, park_list=new, now=new.notice_ends_at + datetime.timedelta(minutes=1))
     html = html_of(client, "/my/results/")
     assert "入榜，第2名" in html  # 440000-01 moved up into the corrected list
+    assert "入榜，第1名" not in html  # 440000-03 left it
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -15,13 +15,14 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from tests import factories
-from tests.tracks.test_services_review import CODES, FULL, Desk, publish_list_with
+from tests.tracks.test_services_review import CODES, FULL, Desk, list_in_state
 from tracks.models import (
     Assignment,
     AssignmentStatus,
     ConflictDeclaration,
     Criterion,
     CycleStatus,
+    ListStatus,
     NominationAttachment,
     NominationStatus,
     Notification,
@@ -334,17 +335,40 @@ def test_staff_reopen_from_the_assignment_page(staff_client, desk):
     assert AuditEvent.objects.get(action="score.reopen").reason == "评语与分值不符"
 
 
-def test_staff_cannot_reopen_after_publication(staff_client, desk):
-    nomination = desk.nomination(status=NominationStatus.SCORED)
-    done = desk.submitted(nomination, desk.reviewer())
-    publish_list_with(desk, nomination)
+def test_staff_cannot_reopen_after_publication_but_reopen_the_nomination_from_the_desk(staff_client, desk):
+    first, second = desk.nomination("440000-03"), desk.nomination("440000-02")
+    panel = [desk.reviewer(code) for code in ("110000", "320000", "330000")]
+    done = [desk.submitted(first, reviewer) for reviewer in panel]
+    for reviewer in panel:
+        desk.submitted(second, reviewer)
+    list_in_state(desk, [first, second], ListStatus.PUBLISHED)
 
-    text = page(staff_client.get(change_url(done)))
-    assert "已用于已发布的榜单《人形机器人重点园区榜单》，不能重新开放" in text
+    text = page(staff_client.get(change_url(done[0])))
+    assert "该范围的评审已结束，评分不能再重新开放" in text
+    assert reverse("admin:tracks_review_reopen", args=[first.pk]) in text
     assert 'value="reopen"' not in text
-    response = staff_client.post(change_url(done), {"action": "reopen", "reason": "复核"}, follow=True)
-    assert "不能重新开放；如需更改，请发布更正版本。" in page(response)
-    assert Assignment.objects.get(pk=done.pk).status == S.SUBMITTED
+    response = staff_client.post(change_url(done[0]), {"action": "reopen", "reason": "复核"}, follow=True)
+    assert "评审已结束，评分不能再重新开放" in page(response)
+    assert Assignment.objects.get(pk=done[0].pk).status == S.SUBMITTED
+    assert not AuditEvent.objects.filter(action="score.reopen").exists()
+
+    # The one way back: reopen chosen scores of this nomination from the desk, with a reason.
+    nomination_url = reverse("admin:tracks_review_nomination", args=[first.pk])
+    reopen_url = reverse("admin:tracks_review_reopen", args=[first.pk])
+    assert reopen_url in page(staff_client.get(nomination_url))
+    form_page = staff_client.get(reopen_url)
+    assert form_page.status_code == 200
+    refused = staff_client.post(reopen_url, {"assignments": [str(done[0].pk)], "reason": ""})
+    assert refused.status_code == 200
+    assert Assignment.objects.get(pk=done[0].pk).status == S.SUBMITTED
+
+    response = staff_client.post(reopen_url, {"assignments": [str(done[0].pk)], "reason": "异议经核实成立"})
+
+    assert response.status_code == 302 and response["Location"] == nomination_url
+    assert Assignment.objects.get(pk=done[0].pk).status == S.ACCEPTED
+    assert [a.status for a in Assignment.objects.filter(pk__in=[d.pk for d in done[1:]])] == [S.SUBMITTED] * 2
+    event = AuditEvent.objects.get(action="score.reopen")
+    assert (event.object_id, event.reason) == (str(done[0].pk), "异议经核实成立")
 
 
 def test_reviewers_cannot_reopen(client, desk):
@@ -361,15 +385,35 @@ def test_reviewers_cannot_reopen(client, desk):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def test_opening_review_on_the_desk_freezes_the_criteria(client):
+def in_formal_review(spec=factories.DEFAULT_CRITERIA):
+    """A cycle whose window closed yesterday, moved by the service into 形式审查 (the phase before 评审)."""
     staff = factories.staff()
-    cycle = factories.CycleFactory(status=CycleStatus.NOMINATION)
-    factories.criteria_for(cycle)
+    now = timezone.now()
+    cycle = factories.CycleFactory(
+        status=CycleStatus.NOMINATION,
+        nomination_opens_at=now - datetime.timedelta(days=30),
+        nomination_closes_at=now - datetime.timedelta(days=1),
+        review_closes_at=now + datetime.timedelta(days=30),
+    )
+    factories.criteria_for(cycle, spec)
+    cycle_services.cycle_advance(cycle=cycle, actor=staff, to_status=CycleStatus.FORMAL_REVIEW)
+    return cycle, staff
+
+
+def test_opening_review_from_the_desk_freezes_the_criteria(client):
+    cycle, staff = in_formal_review()
     client.force_login(staff)
+    advance_url = reverse("admin:tracks_cycle_advance", args=[cycle.pk])
 
-    response = client.post(reverse("admin:tracks_review_open", args=[cycle.year]), follow=True)
+    desk_page = page(client.get(reverse("admin:tracks_review_desk"), {"cycle": cycle.year}))
+    assert advance_url in desk_page and "推进到“评审”…" in desk_page
+    confirm = client.get(advance_url)
+    assert confirm.context["gate"].target == CycleStatus.REVIEW
+    assert "评价维度将冻结" in page(confirm)
 
-    assert "已进入评审阶段，评价维度已冻结" in page(response)
+    response = client.post(advance_url, {"apply": "yes", "reason": ""}, follow=True)
+
+    assert f"{cycle} 已进入“评审”阶段。" in page(response)
     cycle.refresh_from_db()
     assert cycle.status == CycleStatus.REVIEW and cycle.criteria_frozen_at is not None
     criterion = Criterion.objects.get(cycle=cycle, code="strategic")
@@ -384,16 +428,17 @@ def test_opening_review_on_the_desk_freezes_the_criteria(client):
 
 
 def test_opening_review_refuses_an_incomplete_criteria_set(client):
-    staff = factories.staff()
-    cycle = factories.CycleFactory(status=CycleStatus.NOMINATION)
-    factories.criteria_for(cycle, factories.DEFAULT_CRITERIA[:3])
+    cycle, staff = in_formal_review(factories.DEFAULT_CRITERIA[:3])
     client.force_login(staff)
+    advance_url = reverse("admin:tracks_cycle_advance", args=[cycle.pk])
 
-    response = client.post(reverse("admin:tracks_review_open", args=[cycle.year]), follow=True)
+    response = client.post(advance_url, {"apply": "yes", "reason": "照常开启"})
 
+    assert response.status_code == 200
     assert "缺少：带动性" in page(response)
+    assert response.context["form"].non_field_errors()
     cycle.refresh_from_db()
-    assert cycle.status == CycleStatus.NOMINATION and cycle.criteria_frozen_at is None
+    assert cycle.status == CycleStatus.FORMAL_REVIEW and cycle.criteria_frozen_at is None
 
 
 def test_scores_need_frozen_criteria(desk):
@@ -505,7 +550,7 @@ def test_desk_progress_per_panel_and_reviewer(staff_client, db):
         1,
         1,
         1,
-        4,
+        2,  # b and c on first; the refill came after the deadline, so it is due in 3 days, not overdue
     )
     reviewers = {row["reviewer__name"]: row for row in response.context["reviewers"]}
     assert (reviewers["甲"]["submitted"], reviewers["甲"]["withdrawn"], reviewers["甲"]["overdue"]) == (
@@ -513,7 +558,12 @@ def test_desk_progress_per_panel_and_reviewer(staff_client, db):
         1,
         0,
     )
-    assert (reviewers["乙"]["accepted"], reviewers["乙"]["overdue"]) == (1, 2)
+    assert (reviewers["乙"]["accepted"], reviewers["乙"]["overdue"]) == (1, 1)
+    refills = Assignment.objects.filter(nomination=second, status=S.INVITED)
+    assert refills.count() == 2
+    assert all(
+        a.due_at > timezone.now() + datetime.timedelta(days=review.LATE_ASSIGNMENT_DAYS - 1) for a in refills
+    )
     text = page(response)
     assert "按评审组（领域）的进度" in text and "按评审专家的进度" in text
 

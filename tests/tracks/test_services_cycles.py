@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from tests import factories
+from tracks import workflow
 from tracks.models import Criterion, Cycle, CycleStatus, ProvinceQuota
 from tracks.services import cycles
 
@@ -235,9 +236,27 @@ def test_criteria_freeze_refuses_an_incomplete_set(actor):
     assert Cycle.objects.get(pk=cycle.pk).criteria_frozen_at is None
 
 
-def test_cycle_advance_walks_the_stages_and_freezes_on_review(cycle, actor):
+def _past_its_window(year, status=CycleStatus.PLANNING):
+    """A cycle whose nomination window closed yesterday and whose review deadline is a month ahead, so that every
+    gate up to 评审 passes on time alone."""
+    now = timezone.now()
+    cycle = factories.CycleFactory(
+        year=year,
+        status=status,
+        nomination_opens_at=now - datetime.timedelta(days=30),
+        nomination_closes_at=now - datetime.timedelta(days=1),
+        review_closes_at=now + datetime.timedelta(days=30),
+    )
+    factories.criteria_for(cycle)
+    return cycle
+
+
+def test_cycle_advance_walks_the_phases_and_freezes_on_review(actor):
+    cycle = _past_its_window(2031)
     cycles.cycle_advance(cycle=cycle, actor=actor)
     assert cycle.status == CycleStatus.NOMINATION
+    assert cycle.criteria_frozen_at is None
+    cycles.cycle_advance(cycle=cycle, actor=actor, to_status=CycleStatus.FORMAL_REVIEW)
     assert cycle.criteria_frozen_at is None
 
     cycles.cycle_advance(cycle=cycle, actor=actor, to_status=CycleStatus.REVIEW)
@@ -247,34 +266,51 @@ def test_cycle_advance_walks_the_stages_and_freezes_on_review(cycle, actor):
     assert stored.criteria_frozen_at is not None
     assert [e.action for e in AuditEvent.objects.order_by("id")] == [
         "cycle.advance",
+        "cycle.advance",
         "criteria.freeze",
         "cycle.advance",
+    ]
+    assert [e.after["status"] for e in AuditEvent.objects.filter(action="cycle.advance").order_by("id")] == [
+        CycleStatus.NOMINATION,
+        CycleStatus.FORMAL_REVIEW,
+        CycleStatus.REVIEW,
     ]
     with pytest.raises(ValidationError, match="已冻结"):
         cycles.criteria_update(cycle=stored, actor=actor, values={"strategic": {"name": "战略"}})
 
 
-def test_cycle_advance_refuses_to_skip_or_pass_the_end(cycle, actor):
+def test_cycle_advance_refuses_to_skip_or_pass_the_end(actor):
+    cycle = _past_its_window(2031)
     with pytest.raises(ValidationError) as caught:
         cycles.cycle_advance(cycle=cycle, actor=actor, to_status=CycleStatus.REVIEW)
-    assert caught.value.messages == ["批次只能从「筹备中」进入「推荐中」。"]
+    assert caught.value.messages == ["批次只能从“筹备”进入“推荐”。"]
+    assert caught.value.code == "invalid_transition"
+    assert Cycle.objects.get(pk=cycle.pk).status == CycleStatus.PLANNING
 
-    Cycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.CLOSED)
-    with pytest.raises(ValidationError, match="已结束"):
+    # An empty round passes every gate to the archive, one phase at a time, and no further.
+    for phase in workflow.PHASES[1:]:
+        cycles.cycle_advance(cycle=cycle, actor=actor, to_status=phase)
+        assert Cycle.objects.get(pk=cycle.pk).status == phase
+    with pytest.raises(ValidationError, match="已归档") as caught:
         cycles.cycle_advance(cycle=cycle, actor=actor)
+    assert caught.value.code == "cycle_closed"
+    assert Cycle.objects.get(pk=cycle.pk).status == CycleStatus.CLOSED
 
 
 def test_cycle_advance_to_review_refuses_a_bad_criteria_set(actor):
-    cycle = factories.CycleFactory(year=2034, status=CycleStatus.NOMINATION)
-    factories.criteria_for(
-        cycle, spec=[*factories.DEFAULT_CRITERIA[:3], ("driving", "带动性", Decimal("19"), Decimal("100"))]
-    )
+    cycle = _past_its_window(2034)
+    cycles.cycle_advance(cycle=cycle, actor=actor)
+    cycles.cycle_advance(cycle=cycle, actor=actor)
+    assert cycle.status == CycleStatus.FORMAL_REVIEW
+    # The set went wrong behind the service's back (the rule is checked again at the gate, not trusted).
+    Criterion.objects.filter(cycle=cycle, code="driving").update(weight=Decimal("19"))
 
-    with pytest.raises(ValidationError, match="当前为 99"):
+    with pytest.raises(ValidationError, match="当前为 99") as caught:
         cycles.cycle_advance(cycle=cycle, actor=actor)
+    assert caught.value.code == "gate_refused"
 
     stored = Cycle.objects.get(pk=cycle.pk)
-    assert stored.status == CycleStatus.NOMINATION
+    assert stored.status == CycleStatus.FORMAL_REVIEW
     assert stored.criteria_frozen_at is None
 
 

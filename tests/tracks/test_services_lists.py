@@ -254,8 +254,56 @@ def test_sm3_is_the_gb_t_32905_digest():
 # Correction
 
 
-def test_correction_publishes_a_new_version_and_supersedes_the_old():
+def after_notice(park_list) -> datetime.datetime:
+    """A moment just after the list's notice ended (the services take ``now``; nothing waits a week)."""
+    return park_list.notice_ends_at + datetime.timedelta(minutes=1)
+
+
+def test_correction_that_adds_an_entry_goes_on_notice_and_supersedes_the_old_when_published():
     old, actor = f.published_list(KEYS, top_n=3)
+    removed = old.entries.get(rank=2)
+
+    new = services.list_correct(
+        actor=actor,
+        park_list=old,
+        note="异议成立：取消第2名入榜资格。",
+        exclude_nominations=[removed.nomination_id],
+    )
+
+    # The cut-off pulls in 420000-01, never on notice: the correction goes on notice first; the old version stays
+    # the published one meanwhile, and the removed nomination stays listed.
+    old.refresh_from_db()
+    assert (old.status, new.status) == (ListStatus.PUBLISHED, ListStatus.NOTICE)
+    assert old.superseded_at is None and new.published_at is None and new.sha256 == ""
+    assert new.notice_ends_at - new.notice_starts_at == datetime.timedelta(days=new.cycle.notice_days)
+    assert (new.version, new.supersedes, new.correction_note) == (2, old, "异议成立：取消第2名入榜资格。")
+    assert ranks(new) == [(1, "440000-03"), (2, "110000-01"), (3, "420000-01")]
+    changes = [(c.kind, c.zone.key, c.old_rank, c.new_rank) for c in services.list_changes(new)]
+    assert changes == [
+        ("moved", "110000-01", 3, 2),
+        ("added", "420000-01", None, 3),
+        ("removed", "320000-01", 2, None),
+    ]
+    assert Nomination.objects.get(pk=removed.nomination_id).status == NominationStatus.LISTED
+    assert AuditEvent.objects.get(action="list.correct", object_id=str(new.pk)).after["status"] == "notice"
+    assert not AuditEvent.objects.filter(action="list.supersede").exists()
+    assert services.list_verify(old).ok
+
+    published = services.list_publish(actor=actor, park_list=new, now=after_notice(new))
+
+    old.refresh_from_db()
+    assert (old.status, published.status) == (ListStatus.SUPERSEDED, ListStatus.PUBLISHED)
+    assert old.superseded_at == published.published_at
+    assert published.inputs[services.EXCLUSIONS_KEY] == [removed.nomination_id]
+    assert services.list_verify(published).ok
+    assert services.list_verify(old).ok  # the superseded version still verifies
+    assert Nomination.objects.get(pk=removed.nomination_id).status == NominationStatus.NOT_LISTED
+    assert Nomination.objects.get(cycle=old.cycle, zone__key="420000-01").status == NominationStatus.LISTED
+    assert AuditEvent.objects.filter(action="list.supersede", object_id=str(old.pk)).exists()
+
+
+def test_correction_that_only_removes_is_published_at_once_and_supersedes_the_old():
+    old, actor = f.published_list(KEYS[:3])
     removed = old.entries.get(rank=2)
 
     new = services.list_correct(
@@ -268,38 +316,55 @@ def test_correction_publishes_a_new_version_and_supersedes_the_old():
     old.refresh_from_db()
     assert (old.status, new.status) == (ListStatus.SUPERSEDED, ListStatus.PUBLISHED)
     assert old.superseded_at == new.published_at
-    assert (new.version, new.supersedes, new.correction_note) == (2, old, "异议成立：取消第2名入榜资格。")
-    assert ranks(new) == [(1, "440000-03"), (2, "110000-01"), (3, "420000-01")]
-    assert new.inputs[services.EXCLUSIONS_KEY] == [removed.nomination_id]
-    assert services.list_verify(new).ok
-    assert services.list_verify(old).ok  # the superseded version still verifies
-    changes = [(c.kind, c.zone.key, c.old_rank, c.new_rank) for c in services.list_changes(new)]
-    assert changes == [
-        ("moved", "110000-01", 3, 2),
-        ("added", "420000-01", None, 3),
-        ("removed", "320000-01", 2, None),
+    assert ranks(new) == [(1, "440000-03"), (2, "110000-01")]
+    assert [(c.kind, c.zone.key) for c in services.list_changes(new)] == [
+        ("moved", "110000-01"),
+        ("removed", "320000-01"),
     ]
+    assert services.list_verify(new).ok and services.list_verify(old).ok
     assert Nomination.objects.get(pk=removed.nomination_id).status == NominationStatus.NOT_LISTED
-    assert AuditEvent.objects.filter(action="list.correct", object_id=str(new.pk)).exists()
     assert AuditEvent.objects.filter(action="list.supersede", object_id=str(old.pk)).exists()
+
+
+def rescore(actor, nomination, value):
+    """Staff reopen every review of a nomination after publication; its reviewers submit ``value`` everywhere."""
+    from tracks.services import review
+
+    assignments = list(nomination.assignments.order_by("pk"))
+    review.nomination_review_reopen(
+        actor=actor, nomination=nomination, assignments=assignments, reason="复核后重新评审。"
+    )
+    for assignment in assignments:
+        assignment.refresh_from_db()
+        review.score_submit(
+            actor=assignment.reviewer.user,
+            assignment=assignment,
+            values={code: {"value": value, "comment": ""} for code in services.CRITERION_COLUMNS},
+            version=assignment.version,
+        )
 
 
 def test_correction_from_a_recomputed_ranking_after_a_score_change():
     old, actor = f.published_list(KEYS, top_n=3)
     fifth = Nomination.objects.get(cycle=old.cycle, zone__key="510000-01")
-    Score.objects.filter(assignment__nomination=fifth).update(value=Decimal("99"))
+    rescore(actor, fifth, "99")
     snapshot = ranking_compute(cycle=old.cycle, actor=actor)
 
     new = services.list_correct(actor=actor, park_list=old, note="复核后更正评分。", snapshot=snapshot)
 
+    assert new.status == ListStatus.NOTICE  # it adds 510000-01: on notice first
     assert ranks(new)[0] == (1, "510000-01")
+    new = services.list_publish(actor=actor, park_list=new, now=after_notice(new))
     assert new.ranking == snapshot and new.inputs == snapshot.inputs
     assert services.list_verify(new).ok
-    # Its inputs no longer match the live scores, which its correction shows: only a warning.
+    # Its inputs no longer match the live scores of the nomination reviewed again after it was published, which
+    # its correction shows: only a warning.
     old.refresh_from_db()
     history = services.list_verify(old)
     assert history.ok
-    assert history.warnings == ["该版本已被更正，当前评分与其计算输入有 12 处不同，以更正后的版本为准。"]
+    assert history.warnings == [
+        f"推荐项目 #{fifth.pk} 在榜单发布后经重新评审，评分已变化，以之后发布的更正版本为准。"
+    ]
 
 
 @pytest.mark.parametrize("note", ["", "   "])

@@ -262,7 +262,12 @@ def test_return_needs_a_reason_and_tells_the_province_and_the_zone(world):
 
     submitted.refresh_from_db()
     assert (submitted.status, submitted.status_reason) == (S.RETURNED, "补充应用场景")
-    expected = "2031年度 中山火炬高新区「人形机器人」 被退回修改：补充应用场景"
+    # 补正 until the later of the window's close and the cycle's 5 days: here the window, 20 days ahead.
+    assert submitted.resubmit_by == world.cycle.nomination_closes_at
+    deadline = timezone.localtime(submitted.resubmit_by).strftime("%Y-%m-%d %H:%M")
+    expected = (
+        f"2031年度 中山火炬高新区「人形机器人」 被退回修改：补充应用场景（请于 {deadline} 前修改后重新推荐）"
+    )
     assert sorted(n.user.username for n in m.Notification.objects.filter(message=expected)) == [
         "gd_official",
         "zs_zone",

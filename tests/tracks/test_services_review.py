@@ -24,13 +24,9 @@ from tracks.models import (
     AssignmentStatus,
     ConflictDeclaration,
     CycleStatus,
-    ListEntry,
-    ListScope,
     ListStatus,
     NominationStatus,
     Notification,
-    ParkList,
-    RankingSnapshot,
     Score,
 )
 from tracks.services import review
@@ -48,17 +44,27 @@ FULL = {code: {"value": "80", "comment": ""} for code in CODES}
 
 
 class Desk:
-    """A cycle open for review (criteria frozen), one field panel and one track; add nominations and reviewers."""
+    """A cycle open for review (criteria frozen; in another phase when ``status`` says so), one field panel and one
+    track; add nominations and reviewers."""
 
-    def __init__(self, *, k=3, spec=factories.DEFAULT_CRITERIA, closes_in=datetime.timedelta(days=10)):
+    def __init__(
+        self,
+        *,
+        k=3,
+        spec=factories.DEFAULT_CRITERIA,
+        closes_in=datetime.timedelta(days=10),
+        status=CycleStatus.REVIEW,
+        **cycle,
+    ):
         now = timezone.now()
         self.staff = factories.staff()
         self.cycle = factories.CycleFactory(
-            status=CycleStatus.REVIEW,
+            status=status,
             criteria_frozen_at=now,
             reviewers_per_nomination=k,
             review_opens_at=now + min(closes_in, datetime.timedelta(0)) - datetime.timedelta(days=5),
             review_closes_at=now + closes_in,
+            **cycle,
         )
         self.criteria = {c.code: c for c in factories.criteria_for(self.cycle, spec)}
         self.field = factories.FieldFactory()
@@ -367,7 +373,9 @@ def test_auto_assignment_explains_audits_notifies_and_starts_review(desk):
     for assignment in assigned:
         assert assignment.status == S.INVITED
         assert assignment.assigned_by == desk.staff
-        assert assignment.due_at == desk.cycle.review_closes_at
+        # due at the cycle's review deadline: nothing of its own stored, so it follows the deadline if it moves
+        assert assignment.due_at is None
+        assert review.effective_due(assignment) == desk.cycle.review_closes_at
         assert assignment.explanation.startswith("自动分配：领域匹配（")
         assert "无回避关系" in assignment.explanation
     nomination.refresh_from_db()
@@ -420,13 +428,23 @@ def test_auto_assignment_per_field_leaves_other_panels_alone(desk):
     assert not Assignment.objects.filter(nomination=theirs).exists()
 
 
-@pytest.mark.parametrize("status", [CycleStatus.NOMINATION, CycleStatus.CLOSED])
-def test_auto_assignment_needs_review_open(desk, status):
-    type(desk.cycle).objects.filter(pk=desk.cycle.pk).update(status=status)
+@pytest.mark.parametrize(
+    ("status", "code", "message"),
+    [
+        (CycleStatus.NOMINATION, "review_not_open", "尚未进入评审阶段"),
+        (CycleStatus.FORMAL_REVIEW, "review_not_open", "尚未进入评审阶段"),
+        (CycleStatus.REVIEW_CLOSED, "review_closed", "评审已结束"),
+        (CycleStatus.CLOSED, "review_closed", "评审已结束"),
+    ],
+)
+def test_auto_assignment_needs_review_open(db, status, code, message):
+    closed = status in CycleStatus.AFTER_REVIEW
+    desk = Desk(status=status, review_closed_at=timezone.now() if closed else None)
     desk.nomination()
     desk.reviewer()
-    with pytest.raises(ValidationError, match="尚未进入评审阶段"):
+    with pytest.raises(ValidationError, match=message) as caught:
         review.assignment_auto(cycle=desk.cycle, actor=desk.staff)
+    assert caught.value.code == code
     assert not Assignment.objects.exists()
 
 
@@ -778,33 +796,35 @@ def test_submitted_scores_reach_the_ranking(desk):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def publish_list_with(desk, nomination, status=ListStatus.PUBLISHED):
-    snapshot = RankingSnapshot.objects.create(cycle=desk.cycle, inputs={}, inputs_sha256="0" * 64, results={})
-    park_list = ParkList.objects.create(
-        cycle=desk.cycle,
-        scope=ListScope.TRACK,
+def list_in_state(desk, nominations, status):
+    """Close the track's review, rank, and take its list through the list services to ``status`` (a superseded
+    version is corrected by a version without the last nomination, published at once). Returns the list."""
+    from tracks.services import lists
+
+    review.review_close_scope(actor=desk.staff, cycle=desk.cycle, field=desk.field, track=desk.track)
+    snapshot = ranking_compute(cycle=desk.cycle, actor=desk.staff)
+    park_list = lists.list_build(
+        actor=desk.staff,
+        snapshot=snapshot,
         field=desk.field,
         track=desk.track,
+        top_n=len(nominations),
         title="人形机器人重点园区榜单",
-        ranking=snapshot,
     )
-    ListEntry.objects.create(
-        park_list=park_list,
-        rank=1,
-        nomination=nomination,
-        zone=nomination.zone,
-        province=nomination.province,
-        track=desk.track,
-        total=Decimal("80"),
-        score_strategic=Decimal("80"),
-        score_leading=Decimal("80"),
-        score_growth=Decimal("80"),
-        score_driving=Decimal("80"),
+    if status == ListStatus.DRAFT:
+        return park_list
+    park_list = lists.list_open_notice(
+        actor=desk.staff, park_list=park_list, starts_at=timezone.now() - datetime.timedelta(days=8)
     )
-    if status != ListStatus.DRAFT:
-        ParkList.objects.filter(pk=park_list.pk).update(
-            status=status, published_at=timezone.now(), sha256="a" * 64, sm3="b" * 64
+    if status == ListStatus.NOTICE:
+        return park_list
+    park_list = lists.list_publish(actor=desk.staff, park_list=park_list)
+    if status == ListStatus.SUPERSEDED:
+        lists.list_correct(
+            actor=desk.staff, park_list=park_list, note="撤出一项", exclude_nominations=[nominations[-1].pk]
         )
+        park_list.refresh_from_db()
+    assert park_list.status == status
     return park_list
 
 
@@ -830,7 +850,7 @@ def test_staff_reopen_a_submitted_score_with_a_reason(desk):
 
 
 @pytest.mark.parametrize(
-    ("list_status", "refused"),
+    ("list_status", "reopens"),
     [
         (ListStatus.DRAFT, False),
         (ListStatus.NOTICE, False),
@@ -838,19 +858,41 @@ def test_staff_reopen_a_submitted_score_with_a_reason(desk):
         (ListStatus.SUPERSEDED, True),
     ],
 )
-def test_reopen_is_refused_once_a_published_list_used_the_score(desk, list_status, refused):
-    nomination = desk.nomination(status=NominationStatus.SCORED)
-    done = desk.submitted(nomination, desk.reviewer())
-    publish_list_with(desk, nomination, list_status)
+def test_reopen_is_refused_once_review_closed_and_after_publication_only_one_nomination_reopens(
+    desk, list_status, reopens
+):
+    first, second = desk.nomination("440000-03"), desk.nomination("440000-02")
+    panel = [desk.reviewer(code) for code in ("110000", "320000", "330000")]
+    done = [desk.submitted(first, reviewer) for reviewer in panel]
+    for reviewer in panel:
+        desk.submitted(second, reviewer, {c: {"value": "70", "comment": ""} for c in CODES})
+    list_in_state(desk, [first, second], list_status)
 
-    if refused:
-        with pytest.raises(
-            ValidationError, match="已用于已发布的榜单《人形机器人重点园区榜单》，不能重新开放"
-        ):
-            review.score_reopen(actor=desk.staff, assignment=done, reason="复核")
-        assert Assignment.objects.get(pk=done.pk).status == S.SUBMITTED
+    # A list needs its scope's review closed: from then on no score is reopened one by one.
+    with pytest.raises(ValidationError, match="评审已结束，评分不能再重新开放") as caught:
+        review.score_reopen(actor=desk.staff, assignment=done[0], reason="复核")
+    assert caught.value.code == "review_closed"
+    assert Assignment.objects.get(pk=done[0].pk).status == S.SUBMITTED
+    assert not AuditEvent.objects.filter(action="score.reopen").exists()
+
+    # Once its list is published, staff reopen chosen scores of that one nomination (the start of a correction).
+    first.refresh_from_db()
+    if reopens:
+        assert first.status == NominationStatus.LISTED
+        reopening = review.nomination_review_reopen(
+            actor=desk.staff, nomination=first, assignments=[done[0]], reason="复核"
+        )
+        assert list(reopening.assignments.all()) == [done[0]]
+        assert Assignment.objects.get(pk=done[0].pk).status == S.ACCEPTED
+        assert AuditEvent.objects.get(action="score.reopen").reason == "复核"
     else:
-        assert review.score_reopen(actor=desk.staff, assignment=done, reason="复核").status == S.ACCEPTED
+        assert first.status == NominationStatus.SCORED
+        with pytest.raises(ValidationError, match="只有榜单已发布的推荐") as caught:
+            review.nomination_review_reopen(
+                actor=desk.staff, nomination=first, assignments=[done[0]], reason="复核"
+            )
+        assert caught.value.code == "invalid_state"
+        assert Assignment.objects.get(pk=done[0].pk).status == S.SUBMITTED
 
 
 # ---------------------------------------------------------------------------------------------------------------

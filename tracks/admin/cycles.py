@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import DecimalField, OuterRef, Subquery, Sum
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -14,16 +14,19 @@ from django.utils.translation import gettext_lazy as _
 from accounts import roles
 from audit.admin_mixins import AuditedModelAdmin, related_history
 
+from .. import workflow
 from ..forms import CriterionForm, CriterionInlineFormSet
 from ..models import (
     Criterion,
     Cycle,
+    CycleStatus,
     ProvinceQuota,
     WindowExtension,
 )
 from ..services import cycles as cycle_services
 from ..services.nominations import window_extension_grant
 from .common import _error_text
+from .gates import gate_page, phase_history
 
 
 class CriterionInline(admin.TabularInline):
@@ -140,9 +143,29 @@ class CycleAdmin(AuditedModelAdmin):
     list_filter = ["status"]
     search_fields = ["title", "year"]
     change_list_template = "admin/tracks/cycle/change_list.html"
+    change_form_template = "admin/tracks/cycle/change_form.html"
     fieldsets = [
-        (None, {"fields": ["year", "title", "status"]}),
-        (_("推荐"), {"fields": ["nomination_opens_at", "nomination_closes_at", "default_quota"]}),
+        (
+            None,
+            {
+                "fields": ["year", "title", "status"],
+                "description": _(
+                    "年度批次依次经过：筹备 → 推荐 → 形式审查 → 评审 → 评审结束 → 发布 → 归档，不能回退或跳过。"
+                    "每次推进都在确认页列出检查结果、将发生的变化和仍待处理的事项；未通过的检查或者不能继续，"
+                    "或者须填写理由（记入审计日志并显示在阶段记录中）。"
+                ),
+            },
+        ),
+        (
+            _("推荐"),
+            {
+                "fields": ["nomination_opens_at", "nomination_closes_at", "default_quota", "resubmit_days"],
+                "description": _(
+                    "推荐时间只能在“推荐”阶段结束前修改；延期请在“推荐”阶段为某省单独批准。"
+                    "退回修改的推荐可在补正期限内重新推荐，推荐截止后同样适用。"
+                ),
+            },
+        ),
         (
             _("评审"),
             {
@@ -153,16 +176,30 @@ class CycleAdmin(AuditedModelAdmin):
                     "normalise_scores",
                     "comment_required_below",
                     "criteria_frozen_at",
-                ]
+                    "review_closed_at",
+                ],
+                "description": _(
+                    "开启评审时冻结评价维度。评审截止时间只用于提醒和逾期统计；评审由业务管理员在评审工作台"
+                    "按赛道或领域结束（未启用评分标准化时），或推进批次到“评审结束”时全部结束。"
+                ),
             },
         ),
         (_("公示"), {"fields": ["notice_days"]}),
         (None, {"fields": ["created_at"]}),
     ]
-    # The stage moves only through cycle_advance (the action below), which freezes the criteria on review.
-    readonly_fields = ["status", "criteria_frozen_at", "created_at"]
+    # The phase moves only through cycle_advance, from its confirmation page (advance_view).
+    readonly_fields = ["status", "criteria_frozen_at", "review_closed_at", "created_at"]
     inlines = [CriterionInline, ProvinceQuotaInline, WindowExtensionInline]
     actions = ["advance_cycles", "grant_extension"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status not in (CycleStatus.PLANNING, CycleStatus.NOMINATION):
+            # The window has closed for good (never-submitted drafts are already 未推荐): it is history now.
+            fields += ["nomination_opens_at", "nomination_closes_at", "default_quota"]
+        if obj is not None and obj.status in CycleStatus.AFTER_REVIEW:
+            fields += ["review_opens_at", "review_closes_at", "reviewers_per_nomination", "normalise_scores"]
+        return fields
 
     def get_queryset(self, request):
         weights = (
@@ -192,14 +229,6 @@ class CycleAdmin(AuditedModelAdmin):
         super().save_related(request, form, formsets, change)
         self._refuse_frozen_criterion_edits(request, formsets)
 
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if request.method == "POST":  # a post that did not validate is shown again: say it there
-            formsets = [inline.formset for inline in context.get("inline_admin_formsets", ())]
-            self._refuse_frozen_criterion_edits(request, formsets)
-        return super().render_change_form(
-            request, context, add=add, change=change, form_url=form_url, obj=obj
-        )
-
     def _refuse_frozen_criterion_edits(self, request, formsets):
         """The criteria froze when review opened; a form opened before then still posts criterion edits. None of
         them is saved (like the criterion page and ``criteria_update``, which refuse them), the rest of the form
@@ -221,24 +250,66 @@ class CycleAdmin(AuditedModelAdmin):
                     inline_form.instance.granted_by = request.user
         super().save_formset(request, form, formset, change)
 
-    @admin.action(description=_("推进到下一阶段（进入评审时冻结评价维度）"), permissions=["change"])
+    @admin.action(description=_("推进到下一阶段…（先确认检查结果）"), permissions=["change"])
     def advance_cycles(self, request, queryset):
-        for cycle in queryset:
-            try:
-                cycle_services.cycle_advance(cycle=cycle, actor=request.user, request=request)
-            except (ValidationError, PermissionDenied) as error:
-                self.message_user(
-                    request,
-                    _("%(label)s：%(value)s") % {"label": cycle, "value": _error_text(error)},
-                    messages.ERROR,
-                )
-            else:
-                self.message_user(
-                    request,
-                    _("%(cycle)s 已进入「%(status)s」。")
-                    % {"cycle": cycle, "status": cycle.get_status_display()},
-                    messages.SUCCESS,
-                )
+        cycles = list(queryset[:2])
+        if len(cycles) != 1:
+            self.message_user(request, _("请只选择一个年度批次。"), messages.ERROR)
+            return None
+        return HttpResponseRedirect(reverse("admin:tracks_cycle_advance", args=[cycles[0].pk]))
+
+    def advance_view(self, request, pk):
+        """The confirmation page of the cycle's next phase: its gate, then cycle_advance with the reason."""
+        if not roles.is_programme_staff(request.user):
+            raise PermissionDenied
+        cycle = Cycle.objects.filter(pk=pk).first()
+        if cycle is None:
+            raise Http404
+        change_url = reverse("admin:tracks_cycle_change", args=[cycle.pk])
+        gate = workflow.cycle_gate(cycle)
+        if gate is None:
+            self.message_user(request, _("该批次已归档，没有下一阶段。"), messages.INFO)
+            return HttpResponseRedirect(change_url)
+        target = CycleStatus(gate.target).label
+        return gate_page(
+            self,
+            request,
+            gate=gate,
+            title=_("%(cycle)s：%(source)s → %(target)s")
+            % {"cycle": cycle, "source": cycle.get_status_display(), "target": target},
+            intro=workflow.PHASE_HELP[gate.target],
+            submit=_("确认进入“%(target)s”") % {"target": target},
+            cancel_url=change_url,
+            apply=lambda reason, form: cycle_services.cycle_advance(
+                cycle=cycle, actor=request.user, to_status=gate.target, reason=reason, request=request
+            ),
+            done_message=lambda result: (
+                _("%(cycle)s 已进入“%(status)s”阶段。")
+                % {"cycle": result, "status": result.get_status_display()}
+            ),
+            history=phase_history(cycle),
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["phases"] = [
+                {
+                    "label": CycleStatus(phase).label,
+                    "current": phase == obj.status,
+                    "done": index < workflow.PHASES.index(obj.status),
+                }
+                for index, phase in enumerate(workflow.PHASES)
+            ]
+            next_phase = workflow.next_phase(obj)
+            context["next_phase"] = CycleStatus(next_phase).label if next_phase else None
+            context["may_advance"] = roles.is_programme_staff(request.user) and next_phase is not None
+            context["phase_history"] = phase_history(obj)
+        if request.method == "POST":  # a post that did not validate is shown again: say it there
+            formsets = [inline.formset for inline in context.get("inline_admin_formsets", ())]
+            self._refuse_frozen_criterion_edits(request, formsets)
+        return super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
 
     @admin.action(description=_("为某省延长推荐窗口…"))
     def grant_extension(self, request, queryset):
@@ -256,6 +327,11 @@ class CycleAdmin(AuditedModelAdmin):
                 "from-previous/",
                 self.admin_site.admin_view(self.from_previous_view),
                 name="tracks_cycle_from_previous",
+            ),
+            path(
+                "<int:pk>/advance/",
+                self.admin_site.admin_view(self.advance_view),
+                name="tracks_cycle_advance",
             ),
             *super().get_urls(),
         ]

@@ -8,6 +8,7 @@ A published (or superseded) list is read-only here for good: no change, no delet
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -22,6 +23,7 @@ from accounts import roles
 from audit.admin_mixins import AuditedModelAdmin, AuditHistoryMixin
 from audit.services import audit_record
 
+from .. import workflow
 from ..models import (
     Announcement,
     Field,
@@ -39,6 +41,7 @@ from ..models import (
 from ..services import library as library_services
 from ..services import lists as list_services
 from .common import ReadOnlyAdminMixin, ReadOnlyInline, _error_text
+from .gates import gate_page
 from .nominations import LibraryEntryAdmin
 
 
@@ -140,6 +143,15 @@ class ListCorrectForm(forms.Form):
         ).order_by("-computed_at")
 
 
+class NoticePeriodForm(forms.Form):
+    ends_at = forms.SplitDateTimeField(label=_("新的公示结束时间"), widget=AdminSplitDateTime)
+    reason = forms.CharField(
+        label=_("理由"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text=_("缩短或延长公示期都须说明理由，记入审计日志。"),
+    )
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 4, "cols": 80}))
 
@@ -206,6 +218,8 @@ class ParkListAdmin(AuditedModelAdmin):
                     "supersedes",
                     "superseded_at",
                     "correction_note",
+                    "cancelled_at",
+                    "cancel_reason",
                 ]
             },
         ),
@@ -229,6 +243,8 @@ class ParkListAdmin(AuditedModelAdmin):
         "supersedes",
         "superseded_at",
         "correction_note",
+        "cancelled_at",
+        "cancel_reason",
     ]
     inlines = [ListEntryInline]
     actions = ["open_notice", "publish"]
@@ -304,8 +320,8 @@ class ParkListAdmin(AuditedModelAdmin):
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and (obj.is_frozen or obj.status == ListStatus.NOTICE):
-            return False
+        if obj is not None and (obj.is_frozen or obj.status in (ListStatus.NOTICE, ListStatus.CANCELLED)):
+            return False  # it was public: kept on record
         return super().has_delete_permission(request, obj)
 
     def has_manage_permission(self, request):
@@ -323,33 +339,137 @@ class ParkListAdmin(AuditedModelAdmin):
 
     # -- actions -------------------------------------------------------------------------------------------
 
-    @admin.action(description=_("进入公示（按批次公示天数）"), permissions=["manage"])
-    def open_notice(self, request, queryset):
-        done = 0
-        for park_list in queryset.select_related("cycle"):
-            try:
-                list_services.list_open_notice(actor=request.user, park_list=park_list)
-                done += 1
-            except (ValidationError, PermissionDenied) as error:
-                _message_errors(self, request, park_list, error)
-        if done:
-            self.message_user(request, gettext("%(n)s 个榜单已进入公示。") % {"n": done}, messages.SUCCESS)
+    def _one(self, request, queryset, url_name):
+        lists = list(queryset[:2])
+        if len(lists) != 1:
+            self.message_user(request, gettext("请只选择一个榜单。"), messages.ERROR)
+            return None
+        return HttpResponseRedirect(reverse(url_name, args=[lists[0].pk]))
 
-    @admin.action(description=_("正式发布（公示期满且异议已处理）"), permissions=["manage"])
+    @admin.action(description=_("进入公示…（先确认公开的内容）"), permissions=["manage"])
+    def open_notice(self, request, queryset):
+        return self._one(request, queryset, "admin:tracks_parklist_notice")
+
+    @admin.action(description=_("正式发布…（先确认检查结果）"), permissions=["manage"])
     def publish(self, request, queryset):
-        done = 0
-        for park_list in queryset:
+        return self._one(request, queryset, "admin:tracks_parklist_publish")
+
+    def _managed_list(self, request, pk):
+        if not self.has_manage_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(ParkList.objects.select_related("cycle", "field", "track", "ranking"), pk=pk)
+
+    def notice_view(self, request, pk):
+        park_list = self._managed_list(request, pk)
+        change_url = reverse("admin:tracks_parklist_change", args=[pk])
+        return gate_page(
+            self,
+            request,
+            gate=list_services.list_notice_gate(park_list),
+            title=gettext("进入公示：%(title)s") % {"title": park_list},
+            intro=gettext("公示是公开的：确认后，以下内容立即在公开网站和开放接口上可见。"),
+            submit=gettext("确认进入公示"),
+            cancel_url=change_url,
+            apply=lambda reason, form: list_services.list_open_notice(
+                actor=request.user, park_list=park_list
+            ),
+            done_message=lambda result: (
+                gettext("已进入公示，公示期至 %(end)s。") % {"end": workflow.when(result.notice_ends_at)}
+            ),
+        )
+
+    def publish_view(self, request, pk):
+        park_list = self._managed_list(request, pk)
+        change_url = reverse("admin:tracks_parklist_change", args=[pk])
+        return gate_page(
+            self,
+            request,
+            gate=list_services.list_publish_gate(park_list),
+            title=gettext("正式发布：%(title)s") % {"title": park_list},
+            intro=gettext("发布不可撤回：发布后的榜单永久冻结，只能以更正版本替代。"),
+            submit=gettext("确认发布"),
+            cancel_url=change_url,
+            apply=lambda reason, form: list_services.list_publish(actor=request.user, park_list=park_list),
+            done_message=lambda result: (
+                gettext("已发布：%(title)s，SHA-256 %(sha)s") % {"title": result, "sha": result.sha256}
+            ),
+        )
+
+    def notice_period_view(self, request, pk):
+        park_list = self._managed_list(request, pk)
+        change_url = reverse("admin:tracks_parklist_change", args=[pk])
+        if park_list.status != ListStatus.NOTICE:
+            self.message_user(request, gettext("只有公示中的榜单可以调整公示期。"), messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        form = NoticePeriodForm(request.POST or None, initial={"ends_at": park_list.notice_ends_at})
+        if request.method == "POST" and form.is_valid():
             try:
-                published = list_services.list_publish(actor=request.user, park_list=park_list)
-                done += 1
-                self.message_user(
-                    request,
-                    gettext("已发布：%(title)s，SHA-256 %(sha)s")
-                    % {"title": published, "sha": published.sha256},
-                    messages.SUCCESS,
+                list_services.list_notice_change(
+                    actor=request.user,
+                    park_list=park_list,
+                    ends_at=form.cleaned_data["ends_at"],
+                    reason=form.cleaned_data["reason"],
+                    request=request,
                 )
-            except (ValidationError, PermissionDenied) as error:
-                _message_errors(self, request, park_list, error)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, gettext("公示期已调整。"), messages.SUCCESS)
+                return HttpResponseRedirect(change_url)
+        return TemplateResponse(
+            request,
+            "admin/tracks/parklist/notice_period.html",
+            self._context(
+                request,
+                gettext("调整公示期：%(title)s") % {"title": park_list},
+                form=form,
+                park_list=park_list,
+                cancel_url=change_url,
+                media=self.media + form.media,
+            ),
+        )
+
+    def cancel_view(self, request, pk):
+        park_list = self._managed_list(request, pk)
+        change_url = reverse("admin:tracks_parklist_change", args=[pk])
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        form.fields["reason"].label = gettext("撤销理由")
+        if "apply" in request.POST and form.is_valid():
+            try:
+                list_services.list_notice_cancel(
+                    actor=request.user,
+                    park_list=park_list,
+                    reason=form.cleaned_data["reason"],
+                    request=request,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request, gettext("已撤销公示：%(title)s") % {"title": park_list}, messages.SUCCESS
+                )
+                return HttpResponseRedirect(change_url)
+        intro = (
+            gettext("撤销后，该更正版本不再公开，现行的第%(version)s版继续有效，可另行更正。")
+            % {"version": park_list.supersedes.version}
+            if park_list.supersedes_id
+            else gettext(
+                "撤销后，该榜单不再公开，推荐状态不变；该范围可按排名重新生成榜单（例如排除异议成立的推荐）。"
+            )
+        )
+        return TemplateResponse(
+            request,
+            "admin/tracks/lists/action_reason.html",
+            {
+                **self._context(request, gettext("撤销公示：%(title)s") % {"title": park_list}),
+                "intro": intro,
+                "submit": gettext("确认撤销"),
+                "objects": [park_list],
+                "single": True,
+                "form": form,
+                "cancel_url": change_url,
+            },
+        )
 
     # -- build, correct, verify ------------------------------------------------------------------------------
 
@@ -365,6 +485,26 @@ class ParkListAdmin(AuditedModelAdmin):
                 "<int:pk>/verify/",
                 self.admin_site.admin_view(self.verify_view),
                 name="tracks_parklist_verify",
+            ),
+            path(
+                "<int:pk>/notice/",
+                self.admin_site.admin_view(self.notice_view),
+                name="tracks_parklist_notice",
+            ),
+            path(
+                "<int:pk>/publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="tracks_parklist_publish",
+            ),
+            path(
+                "<int:pk>/notice-period/",
+                self.admin_site.admin_view(self.notice_period_view),
+                name="tracks_parklist_notice_period",
+            ),
+            path(
+                "<int:pk>/cancel/",
+                self.admin_site.admin_view(self.cancel_view),
+                name="tracks_parklist_cancel",
             ),
             *super().get_urls(),
         ]
@@ -422,6 +562,11 @@ class ParkListAdmin(AuditedModelAdmin):
         if park_list.status != ListStatus.PUBLISHED:
             self.message_user(request, gettext("只有现行的已发布榜单可以更正。"), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:tracks_parklist_change", args=[pk]))
+        if park_list.corrections.filter(status=ListStatus.NOTICE).exists():
+            self.message_user(
+                request, gettext("该版本已有一个公示中的更正版本；请先发布或撤销它。"), messages.ERROR
+            )
+            return HttpResponseRedirect(reverse("admin:tracks_parklist_change", args=[pk]))
         entries = list(park_list.entries.select_related("zone").order_by("rank"))
         form = ListCorrectForm(request.POST or None, park_list=park_list, entries=entries)
         preview = None
@@ -441,12 +586,16 @@ class ParkListAdmin(AuditedModelAdmin):
                 except ValidationError as error:
                     form.add_error(None, error)
                 else:
-                    self.message_user(
-                        request,
-                        gettext("已发布更正版本：%(title)s，SHA-256 %(sha)s")
-                        % {"title": new, "sha": new.sha256},
-                        messages.SUCCESS,
-                    )
+                    if new.status == ListStatus.NOTICE:
+                        message = gettext(
+                            "更正版本增加或重新评分了条目，已进入公示，至 %(end)s；原版本在更正发布前继续有效。"
+                        ) % {"end": workflow.when(new.notice_ends_at)}
+                    else:
+                        message = gettext("已发布更正版本：%(title)s，SHA-256 %(sha)s") % {
+                            "title": new,
+                            "sha": new.sha256,
+                        }
+                    self.message_user(request, message, messages.SUCCESS)
                     return HttpResponseRedirect(reverse("admin:tracks_parklist_change", args=[new.pk]))
             elif snapshot is not None:
                 previous = (park_list.inputs or {}).get(list_services.EXCLUSIONS_KEY, [])
@@ -489,6 +638,8 @@ class ParkListAdmin(AuditedModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["may_manage"] = self.has_manage_permission(request)
+        if obj is not None and obj.status == ListStatus.PUBLISHED:
+            context["pending_correction"] = obj.corrections.filter(status=ListStatus.NOTICE).first()
         return super().render_change_form(
             request, context, add=add, change=change, form_url=form_url, obj=obj
         )

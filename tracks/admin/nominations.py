@@ -114,6 +114,7 @@ class NominationAdmin(AuditHistoryMixin, admin.ModelAdmin):
                 "fields": [
                     "status",
                     "status_reason",
+                    "resubmit_by",
                     "submitted_at",
                     "status_changed_at",
                     "library_entry",
@@ -176,6 +177,7 @@ class NominationAdmin(AuditHistoryMixin, admin.ModelAdmin):
                 }
                 for name in REVIEW_ACTIONS
                 if obj.status in workflow.TRANSITIONS[name].sources
+                and workflow.phase_refusal(workflow.TRANSITIONS[name], obj) is None
             ]
         return super().change_view(request, object_id, form_url, extra_context)
 

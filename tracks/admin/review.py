@@ -29,16 +29,19 @@ from accounts import roles
 from audit.admin_mixins import AuditedModelAdmin, history_rows, related_history
 from audit.services import audit_record, history_for
 
-from .. import selectors
+from .. import selectors, workflow
 from ..models import (
     Assignment,
     AssignmentStatus,
     ConflictDeclaration,
     Criterion,
+    CycleStatus,
     NominationAttachment,
     Notification,
     RankingSnapshot,
+    ReviewClosure,
     ReviewerProfile,
+    ReviewReopening,
     Score,
 )
 from ..models.indicators import COUNT_INDICATORS, MONEY_INDICATORS, SIGNED_INDICATORS
@@ -503,11 +506,8 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "may_answer": own and obj.status == AssignmentStatus.INVITED,
             "may_declare_conflict": own and obj.status in review_services.PENDING_STATUSES,
             "may_reopen": roles.is_programme_staff(user) and obj.status == AssignmentStatus.SUBMITTED,
-            "published_list": (
-                review_services.published_list_using(nomination.pk)
-                if obj.status == AssignmentStatus.SUBMITTED and staff
-                else None
-            ),
+            "review_closed": cycle.status in CycleStatus.AFTER_REVIEW
+            or workflow.review_closed_for(cycle, track=nomination.track),
             "rows": rows,
             "total": total,
             "unsaved": unsaved_rows,
@@ -682,3 +682,25 @@ class RankingSnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             rows = results.get("rows", results.get("nominations"))
             return len(rows) if isinstance(rows, list) else len(results)
         return len(results) if isinstance(results, list) else "—"
+
+
+@admin.register(ReviewClosure)
+class ReviewClosureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Scopes whose review staff closed ahead of the cycle (written by review_close_scope, from the desk)."""
+
+    list_display = ["cycle", "field", "track", "closed_at", "closed_by", "reason"]
+    list_filter = ["cycle", "field"]
+    list_select_related = ["cycle", "field", "track", "closed_by"]
+    fields = ["cycle", "field", "track", "closed_at", "closed_by", "reason", "overridden"]
+    readonly_fields = fields
+
+
+@admin.register(ReviewReopening)
+class ReviewReopeningAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Post-publication reopenings of one nomination's review (written by nomination_review_reopen)."""
+
+    list_display = ["nomination", "opened_at", "opened_by", "closed_at", "reason"]
+    list_filter = ["nomination__cycle"]
+    list_select_related = ["nomination__zone", "nomination__track", "nomination__cycle", "opened_by"]
+    fields = ["nomination", "reason", "opened_at", "opened_by", "assignments", "closed_at"]
+    readonly_fields = fields

@@ -18,6 +18,7 @@ import io
 from collections import defaultdict
 from decimal import Decimal
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -32,6 +33,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from accounts import roles
 
+from .. import workflow
 from ..models import (
     Assignment,
     AssignmentStatus,
@@ -44,10 +46,10 @@ from ..models import (
     ReviewerProfile,
     Track,
 )
-from ..services import cycles as cycle_services
 from ..services import ranking as ranking_services
 from ..services import review as review_services
 from .common import _error_text
+from .gates import gate_page
 
 S = AssignmentStatus
 IN_REVIEW_NOMINATIONS = ranking_services.RANKED_STATUSES
@@ -77,12 +79,13 @@ def urls(model_admin) -> list:
 
     return [
         path("desk/", view(desk_view), name="tracks_review_desk"),
-        path("desk/<int:year>/open/", view(open_review_view), name="tracks_review_open"),
+        path("desk/<int:year>/close/", view(close_scope_view), name="tracks_review_close"),
         path("desk/<int:year>/assign/", view(assign_view), name="tracks_review_assign"),
         path("desk/<int:year>/remind/", view(remind_view), name="tracks_review_remind"),
         path("desk/<int:year>/ranking/", view(ranking_view), name="tracks_review_ranking"),
         path("desk/<int:year>/ranking.xlsx", view(ranking_xlsx_view), name="tracks_review_ranking_xlsx"),
         path("desk/nomination/<int:pk>/", view(nomination_view), name="tracks_review_nomination"),
+        path("desk/nomination/<int:pk>/reopen/", view(reopen_view), name="tracks_review_reopen"),
     ]
 
 
@@ -110,7 +113,9 @@ def _cycle(year) -> Cycle:
 
 def _default_cycle():
     return (
-        Cycle.objects.filter(status=CycleStatus.REVIEW).order_by("-year").first()
+        Cycle.objects.filter(status__in=[CycleStatus.REVIEW, CycleStatus.REVIEW_CLOSED])
+        .order_by("-year")
+        .first()
         or Cycle.objects.filter(criteria_frozen_at__isnull=False).order_by("-year").first()
         or Cycle.objects.order_by("-year").first()
     )
@@ -166,6 +171,7 @@ def panel_progress(cycle: Cycle, now=None) -> dict:
             {
                 "field": fields[nomination.track.field_id],
                 "nominations": [],
+                "tracks": [],
                 "count": 0,
                 "staffed": 0,
                 "short": 0,
@@ -178,6 +184,8 @@ def panel_progress(cycle: Cycle, now=None) -> dict:
             },
         )
         panel["nominations"].append(nomination)
+        if nomination.track not in panel["tracks"]:
+            panel["tracks"].append(nomination.track)
         panel["count"] += 1
         panel["staffed" if nomination.missing == 0 else "short"] += 1
         for name in ("invited", "accepted", "submitted", "withdrawn", "overdue"):
@@ -230,12 +238,15 @@ def desk_view(model_admin, request):
     )
     if cycle is not None:
         now = timezone.now()
+        closed_fields, closed_tracks = workflow.closed_scopes(cycle)
         context.update(
             progress=panel_progress(cycle, now),
             reviewers=reviewer_progress(cycle, now),
-            review_open=cycle.status in review_services.REVIEW_STAGES
-            and cycle.criteria_frozen_at is not None,
-            may_open=cycle.status == CycleStatus.NOMINATION,
+            review_open=cycle.status == CycleStatus.REVIEW and cycle.criteria_frozen_at is not None,
+            next_phase=CycleStatus(workflow.next_phase(cycle)).label if workflow.next_phase(cycle) else None,
+            may_close_scopes=cycle.status == CycleStatus.REVIEW and not cycle.normalise_scores,
+            closed_fields=closed_fields,
+            closed_tracks=closed_tracks,
             snapshot=RankingSnapshot.objects.filter(cycle=cycle)
             .defer("inputs", "results")
             .order_by("-computed_at", "-pk")
@@ -247,22 +258,91 @@ def desk_view(model_admin, request):
     return TemplateResponse(request, "admin/tracks/review/desk.html", context)
 
 
-def open_review_view(model_admin, request, year):
+def close_scope_view(model_admin, request, year):
+    """The confirmation page of closing one track's or one field's review ahead of the cycle."""
     _require_staff(request)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     cycle = _cycle(year)
-    try:
-        cycle_services.cycle_advance(
-            cycle=cycle, actor=request.user, to_status=CycleStatus.REVIEW, request=request
-        )
-    except (ValidationError, PermissionDenied) as error:
-        _report(model_admin, request, error)
-    else:
-        model_admin.message_user(
-            request, _("%(cycle)s 已进入评审阶段，评价维度已冻结。") % {"cycle": cycle}, messages.SUCCESS
-        )
-    return _redirect_desk(cycle)
+    field = get_object_or_404(Field, pk=request.GET.get("field") or 0)
+    track = None
+    if request.GET.get("track"):
+        track = get_object_or_404(Track, pk=request.GET.get("track"), field=field)
+    gate = workflow.scope_close_gate(cycle, field=field, track=track)
+    desk = f"{reverse('admin:tracks_review_desk')}?cycle={cycle.year}"
+    scope = track.name if track is not None else field.name
+    return gate_page(
+        model_admin,
+        request,
+        gate=gate,
+        title=_("%(cycle)s：结束“%(scope)s”的评审") % {"cycle": cycle, "scope": scope},
+        intro=_(
+            "结束后，该范围的评审任务和评分不能再变更，可以按排名生成榜单、公示和发布；其他赛道的评审照常进行。"
+            "启用评分标准化的批次只能整体结束评审（推进到“评审结束”）。"
+        ),
+        submit=_("确认结束“%(scope)s”的评审") % {"scope": scope},
+        cancel_url=desk,
+        apply=lambda reason, form: review_services.review_close_scope(
+            actor=request.user, cycle=cycle, field=field, track=track, reason=reason, request=request
+        ),
+        done_message=lambda closure: _("“%(scope)s”的评审已结束。") % {"scope": scope},
+    )
+
+
+def reopen_view(model_admin, request, pk):
+    """After publication: reopen chosen scores of one nomination with a reason (the start of a correction)."""
+    _require_staff(request)
+    nomination = get_object_or_404(
+        Nomination.objects.select_related("cycle", "zone", "province", "track__field"), pk=pk
+    )
+    submitted = list(
+        nomination.assignments.filter(status=S.SUBMITTED).select_related("reviewer").order_by("pk")
+    )
+    form = ReopenForm(request.POST or None, assignments=submitted)
+    back = reverse("admin:tracks_review_nomination", args=[nomination.pk])
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_services.nomination_review_reopen(
+                actor=request.user,
+                nomination=nomination,
+                assignments=[a for a in submitted if str(a.pk) in form.cleaned_data["assignments"]],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, _error_text(error))
+        else:
+            model_admin.message_user(request, _("已重新开放所选评分，并已通知评审专家。"), messages.SUCCESS)
+            return HttpResponseRedirect(back)
+    context = _context(
+        model_admin,
+        request,
+        _("重新评审：%(nomination)s") % {"nomination": workflow.nomination_label(nomination)},
+        nomination=nomination,
+        form=form,
+        back=back,
+    )
+    return TemplateResponse(request, "admin/tracks/review/reopen.html", context)
+
+
+class ReopenForm(forms.Form):
+    assignments = forms.MultipleChoiceField(
+        label=gettext_lazy("重新开放的评分"), widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("理由"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text=gettext_lazy("例如：异议经核实成立，需专家重新评分。理由记入审计日志并告知专家。"),
+    )
+
+    def __init__(self, *args, assignments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignments"].choices = [
+            (
+                str(a.pk),
+                _("%(reviewer)s（提交于 %(at)s）")
+                % {"reviewer": a.reviewer.name, "at": workflow.when(a.submitted_at)},
+            )
+            for a in assignments
+        ]
 
 
 def remind_view(model_admin, request, year):
@@ -349,6 +429,15 @@ def nomination_panel(nomination: Nomination) -> dict:
         .annotate(score_count=Count("scores"))
         .order_by("assigned_at", "pk")
     )
+    now = timezone.now()
+    for assignment in assignments:
+        # Its own time, or the cycle's review deadline (which it follows wherever staff move it).
+        assignment.due = assignment.due_at or nomination.cycle.review_closes_at
+        assignment.overdue = (
+            assignment.status in review_services.PENDING_STATUSES
+            and assignment.due is not None
+            and assignment.due < now
+        )
     taken = {a.reviewer_id: a for a in assignments}
     panel = list(
         ReviewerProfile.objects.filter(fields=nomination.track.field_id)

@@ -156,11 +156,8 @@ class ParkListViewSet(PublicReadOnlyViewSet):
     filterset_class = ParkListFilter
 
     def get_queryset(self):
-        return (
-            selectors.lists_public_with_counts()
-            .select_related("superseded_by")
-            .defer(*(f"superseded_by__{name}" for name in selectors.HEAVY_LIST_FIELDS))
-            .order_by("-cycle__year", "field__order", "scope", "track__name", "-version")
+        return selectors.lists_public_with_counts().order_by(
+            "-cycle__year", "field__order", "scope", "track__name", "-version"
         )
 
     def get_serializer_class(self):

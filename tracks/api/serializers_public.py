@@ -130,6 +130,12 @@ class ParkListSerializer(serializers.ModelSerializer):
     track = TrackRefSerializer(allow_null=True)
     entry_count = serializers.IntegerField(read_only=True)
     superseded_by = serializers.SerializerMethodField()
+    correction_on_notice = serializers.IntegerField(
+        source="correction_on_notice_id",
+        read_only=True,
+        allow_null=True,
+        help_text="id of a correction of this version now on public notice (this version stays current until it is published)",
+    )
     url = serializers.SerializerMethodField(help_text="this version in the API")
     html_url = serializers.SerializerMethodField(help_text="this version on the public site")
 
@@ -152,6 +158,7 @@ class ParkListSerializer(serializers.ModelSerializer):
             "superseded_at",
             "supersedes",
             "superseded_by",
+            "correction_on_notice",
             "entry_count",
             "sha256",
             "sm3",
@@ -168,10 +175,7 @@ class ParkListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_superseded_by(self, park_list):
-        try:
-            return park_list.superseded_by.pk
-        except ParkList.superseded_by.RelatedObjectDoesNotExist:
-            return None
+        return getattr(park_list, "superseded_by_id", None)
 
 
 class CriterionSerializer(serializers.Serializer):

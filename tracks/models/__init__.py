@@ -18,7 +18,16 @@ from .library import LibraryEntry, MonitoringReport
 from .lists import FROZEN_LIST_STATUSES, ImmutableListError, ListEntry, Objection, ParkList
 from .nomination import QUOTA_STATUSES, Nomination, NominationAttachment
 from .public import Announcement, Notification
-from .review import Assignment, ConflictDeclaration, RankingSnapshot, ReviewerProfile, Score
+from .review import (
+    Assignment,
+    ConflictDeclaration,
+    RankingSnapshot,
+    ReviewClosure,
+    ReviewerProfile,
+    ReviewReopening,
+    Score,
+)
+from .status_door import StatusDoorClosed
 
 __all__ = [
     "FROZEN_LIST_STATUSES",
@@ -51,8 +60,11 @@ __all__ = [
     "ParkList",
     "ProvinceQuota",
     "RankingSnapshot",
+    "ReviewClosure",
+    "ReviewReopening",
     "ReviewerProfile",
     "Score",
+    "StatusDoorClosed",
     "Track",
     "TrackAlias",
     "TrackStatus",

@@ -1,3 +1,5 @@
+from enum import nonmember
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -23,11 +25,20 @@ class CultivationModel(models.TextChoices):
 
 
 class CycleStatus(models.TextChoices):
-    PLANNING = "planning", _("筹备中")
-    NOMINATION = "nomination", _("推荐中")
-    REVIEW = "review", _("评审中")
-    PUBLICATION = "publication", _("公示发布")
-    CLOSED = "closed", _("已结束")
+    """The phases of a year's round, in the only order they are passed (tracks.workflow.PHASES)."""
+
+    PLANNING = "planning", pgettext_lazy("cycle phase", "筹备")
+    NOMINATION = "nomination", pgettext_lazy("cycle phase", "推荐")
+    FORMAL_REVIEW = "formal_review", pgettext_lazy("cycle phase", "形式审查")
+    REVIEW = "review", pgettext_lazy("cycle phase", "评审")
+    REVIEW_CLOSED = "review_closed", pgettext_lazy("cycle phase", "评审结束")
+    PUBLICATION = "publication", pgettext_lazy("cycle phase", "发布")
+    CLOSED = "closed", pgettext_lazy("cycle phase", "归档")
+
+    #: Phases in which formal review (受理 / 退回 / 不予受理) and the 补正 of returned nominations go on.
+    FORMAL_REVIEW_PHASES = nonmember(frozenset({"nomination", "formal_review", "review"}))
+    #: Phases after the whole cycle's review closed: no score changes but through a post-publication reopening.
+    AFTER_REVIEW = nonmember(frozenset({"review_closed", "publication", "closed"}))
 
 
 class NominationStatus(models.TextChoices):
@@ -41,6 +52,39 @@ class NominationStatus(models.TextChoices):
     SCORED = "scored", _("已评分")
     LISTED = "listed", _("已入榜")
     NOT_LISTED = "not_listed", _("未入榜")
+    NOT_NOMINATED = "not_nominated", _("未推荐")
+    LAPSED = "lapsed", _("逾期未补正")
+    UNDER_REVIEWED = "under_reviewed", _("评审不足")
+
+    #: Count against the province's quota (domain.md: neither draft, withdrawn, rejected, 未推荐 nor 逾期未补正).
+    QUOTA = nonmember(
+        frozenset(
+            {
+                "submitted",
+                "returned",
+                "accepted",
+                "in_review",
+                "scored",
+                "listed",
+                "not_listed",
+                "under_reviewed",
+            }
+        )
+    )
+    #: Where a nomination's life ends: nothing moves it on (a correction may still move listed ⇄ not listed).
+    FINAL = nonmember(
+        frozenset(
+            {"withdrawn", "rejected", "listed", "not_listed", "not_nominated", "lapsed", "under_reviewed"}
+        )
+    )
+    #: Reached review: ranked from the submitted scores (under-reviewed ones are flagged, not ranked).
+    REVIEWED = nonmember(
+        frozenset({"accepted", "in_review", "scored", "listed", "not_listed", "under_reviewed"})
+    )
+    #: Still under expert review: what closing review moves on.
+    REVIEWING = nonmember(frozenset({"accepted", "in_review"}))
+    #: Closed review with a result: what a published list's scope decides on.
+    RESULT = nonmember(frozenset({"scored", "listed", "not_listed"}))
 
 
 class LibraryStatus(models.TextChoices):
@@ -64,6 +108,14 @@ class AssignmentStatus(models.TextChoices):
     DECLINED = "declined", _("已谢绝")
     CONFLICT = "conflict", _("已回避")
     REMOVED = "removed", _("已撤换")
+    INCOMPLETE = "incomplete", _("未完成")
+
+    #: Count towards a nomination's K reviewers.
+    ACTIVE = nonmember(frozenset({"invited", "accepted", "submitted"}))
+    #: Waiting for the reviewer (an answer or a submission): these can be overdue, and close as 未完成.
+    PENDING = nonmember(frozenset({"invited", "accepted"}))
+    #: Took the reviewer off the nomination for good.
+    WITHDRAWN = nonmember(frozenset({"declined", "conflict", "removed"}))
 
 
 class ListScope(models.TextChoices):
@@ -76,6 +128,12 @@ class ListStatus(models.TextChoices):
     NOTICE = "notice", _("公示中")
     PUBLISHED = "published", _("已发布")
     SUPERSEDED = "superseded", _("已更正")
+    CANCELLED = "cancelled", _("已撤销")
+
+    #: Published once and never changed again.
+    FROZEN = nonmember(frozenset({"published", "superseded"}))
+    #: Seen by the public (公示 is public by definition).
+    PUBLIC = nonmember(frozenset({"notice", "published", "superseded"}))
 
 
 class ObjectionStatus(models.TextChoices):

@@ -8,23 +8,38 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import CriterionCode, CycleStatus
+from .status_door import StatusGuardedModel, StatusGuardedQuerySet
 
 
-class Cycle(models.Model):
-    """年度批次."""
+class Cycle(StatusGuardedModel):
+    """年度批次. Its phase changes only through tracks.workflow's gates (see status_door)."""
 
     year = models.PositiveSmallIntegerField(
         _("年度"), unique=True, validators=[MinValueValidator(2020), MaxValueValidator(2100)]
     )
     title = models.CharField(_("名称"), max_length=128, blank=True)
     status = models.CharField(
-        _("状态"), max_length=16, choices=CycleStatus.choices, default=CycleStatus.PLANNING
+        _("阶段"), max_length=16, choices=CycleStatus.choices, default=CycleStatus.PLANNING
     )
     nomination_opens_at = models.DateTimeField(_("推荐开始时间"))
     nomination_closes_at = models.DateTimeField(_("推荐截止时间"))
     default_quota = models.PositiveSmallIntegerField(_("每省推荐名额"), default=5)
     review_opens_at = models.DateTimeField(_("评审开始时间"), null=True, blank=True)
-    review_closes_at = models.DateTimeField(_("评审截止时间"), null=True, blank=True)
+    review_closes_at = models.DateTimeField(
+        _("评审截止时间"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "评审任务默认在此时间到期（可为单个任务另设）；修改后所有未另设的任务随之调整。"
+            "到期只用于提醒和逾期统计，评审由业务管理员确认“评审结束”后才关闭。"
+        ),
+    )
+    resubmit_days = models.PositiveSmallIntegerField(
+        _("补正期限（天）"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("退回修改的推荐须在退回后这么多天内重新推荐（推荐截止后同样适用）。"),
+    )
     notice_days = models.PositiveSmallIntegerField(
         _("公示天数"), default=7, validators=[MinValueValidator(1)]
     )
@@ -41,7 +56,10 @@ class Cycle(models.Model):
         help_text=_("某项得分低于满分的该百分比时，专家必须填写评语。"),
     )
     criteria_frozen_at = models.DateTimeField(_("评价维度冻结时间"), null=True, blank=True, editable=False)
+    review_closed_at = models.DateTimeField(_("评审结束时间"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = StatusGuardedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("年度批次")

@@ -29,9 +29,6 @@ class ParkListQuerySet(models.QuerySet):
         self._refuse_if_frozen()
         return super().delete()
 
-    def public(self):
-        return self.filter(status__in=[ListStatus.NOTICE, ListStatus.PUBLISHED, ListStatus.SUPERSEDED])
-
 
 class ParkList(models.Model):
     """One version of a list for a cycle and a scope (a track, or a whole field)."""
@@ -79,15 +76,19 @@ class ParkList(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    supersedes = models.OneToOneField(
+    # A correction names the version it corrects. Several may (a cancelled one stays on record); at most one that is
+    # not cancelled (the constraint below), which supersedes it once published.
+    supersedes = models.ForeignKey(
         "self",
         verbose_name=_("更正的版本"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="superseded_by",
+        related_name="corrections",
     )
     correction_note = models.TextField(_("更正说明"), blank=True)
+    cancelled_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    cancel_reason = models.TextField(_("撤销理由"), blank=True)
     superseded_at = models.DateTimeField(_("被更正时间"), null=True, blank=True)
     # Inputs the entries were computed from (frozen criteria and the scores), so the list can be re-derived.
     inputs = models.JSONField(_("计算输入"), null=True, blank=True)
@@ -138,6 +139,12 @@ class ParkList(models.Model):
                 condition=models.Q(scope=ListScope.FIELD, status=ListStatus.PUBLISHED),
                 name="parklist_one_published_per_field",
                 violation_error_message=_("该领域本批次已有一个有效的已发布榜单。"),
+            ),
+            models.UniqueConstraint(
+                fields=["supersedes"],
+                condition=models.Q(supersedes__isnull=False) & ~models.Q(status=ListStatus.CANCELLED),
+                name="parklist_one_live_correction",
+                violation_error_message=_("该版本已有一个更正版本（撤销后才能另行更正）。"),
             ),
         ]
         indexes = [models.Index(fields=["status", "cycle"], name="parklist_status_cycle_idx")]

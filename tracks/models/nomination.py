@@ -9,21 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import CultivationModel, NominationStatus, Origin
 from .indicators import Indicators
+from .status_door import StatusGuardedModel, StatusGuardedQuerySet
 
-# Statuses that count against a province's quota (domain.md: neither draft, withdrawn nor rejected).
-QUOTA_STATUSES = [
-    NominationStatus.SUBMITTED,
-    NominationStatus.RETURNED,
-    NominationStatus.ACCEPTED,
-    NominationStatus.IN_REVIEW,
-    NominationStatus.SCORED,
-    NominationStatus.LISTED,
-    NominationStatus.NOT_LISTED,
-]
+# Statuses that count against a province's quota, in a fixed order (queries stay byte-identical).
+QUOTA_STATUSES = sorted(NominationStatus.QUOTA)
 
 
-class Nomination(Indicators):
-    """推荐."""
+class Nomination(StatusGuardedModel, Indicators):
+    """推荐. Its status changes only through tracks.workflow (see status_door)."""
 
     cycle = models.ForeignKey(
         "tracks.Cycle", verbose_name=_("年度批次"), on_delete=models.PROTECT, related_name="nominations"
@@ -71,8 +64,16 @@ class Nomination(Indicators):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     submitted_at = models.DateTimeField(_("推荐时间"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
+    resubmit_by = models.DateTimeField(
+        _("补正截止时间"),
+        null=True,
+        blank=True,
+        help_text=_("退回修改后，省级主管部门须在此时间前重新推荐，否则为逾期未补正。"),
+    )
     # Incremented on every save through the services: a stale edit form is refused, not silently applied.
     version = models.PositiveIntegerField(_("版本"), default=1)
+
+    objects = StatusGuardedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("推荐")

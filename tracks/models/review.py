@@ -125,7 +125,14 @@ class Assignment(models.Model):
     )
     assigned_at = models.DateTimeField(_("分配时间"), auto_now_add=True)
     explanation = models.TextField(_("分配说明"), blank=True)
-    due_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
+    # Empty: due at the cycle's review deadline, wherever staff move it. Set only when staff give this assignment its
+    # own time, or when it was made after the cycle's deadline had passed (never due in the past).
+    due_at = models.DateTimeField(
+        _("单独截止时间"),
+        null=True,
+        blank=True,
+        help_text=_("留空则随年度批次的评审截止时间。"),
+    )
     responded_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     pledge_signed_at = models.DateTimeField(_("承诺签署时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
@@ -224,3 +231,87 @@ class RankingSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.cycle} {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class ReviewClosure(models.Model):
+    """评审结束 for one list scope (a track, or a whole field) of a cycle whose scores are not normalised.
+
+    Closing the whole cycle is its phase 评审结束 (Cycle.review_closed_at); a scope may close earlier so its list can
+    go on notice while other tracks are still reviewed. Written by tracks.services.review_close only."""
+
+    cycle = models.ForeignKey(
+        "tracks.Cycle", verbose_name=_("年度批次"), on_delete=models.PROTECT, related_name="review_closures"
+    )
+    field = models.ForeignKey(
+        "tracks.Field", verbose_name=_("领域"), on_delete=models.PROTECT, related_name="+"
+    )
+    track = models.ForeignKey(
+        "tracks.Track",
+        verbose_name=_("赛道"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("留空表示整个领域。"),
+    )
+    closed_at = models.DateTimeField(_("评审结束时间"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("未满足条件时的理由"), blank=True)
+    overridden = models.JSONField(_("以理由放行的检查"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("评审结束（按范围）")
+        verbose_name_plural = _("评审结束（按范围）")
+        ordering = ["cycle", "field", "track"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "field", "track"],
+                name="reviewclosure_unique_track",
+                violation_error_message=_("该赛道的评审已结束。"),
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "field"],
+                condition=models.Q(track__isnull=True),
+                name="reviewclosure_unique_field",
+                violation_error_message=_("该领域的评审已结束。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle} {self.track or self.field}"
+
+
+class ReviewReopening(models.Model):
+    """After publication, staff reopen the review of one nomination with a reason: the only way to a rescored
+    correction. Open while any reopened assignment is not submitted again; written by tracks.services.review."""
+
+    nomination = models.ForeignKey(
+        "tracks.Nomination", verbose_name=_("推荐"), on_delete=models.PROTECT, related_name="reopenings"
+    )
+    reason = models.TextField(_("理由"))
+    opened_at = models.DateTimeField(_("重新评审时间"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assignments = models.ManyToManyField(Assignment, verbose_name=_("重新开放的评审任务"), related_name="+")
+    closed_at = models.DateTimeField(_("重新评审完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("发布后重新评审")
+        verbose_name_plural = _("发布后重新评审")
+        ordering = ["-opened_at"]
+
+    def __str__(self):
+        return f"{self.nomination} {self.opened_at:%Y-%m-%d}"

@@ -26,6 +26,7 @@ urlpatterns = [
         views.attachment_remove,
         name="attachment_remove",
     ),
+    path("nominations/<int:pk>/discard/", views.nomination_discard_view, name="nomination_discard"),
     path("nominations/<int:pk>/<slug:action>/", views.nomination_action, name="nomination_action"),
     path("letter/", views.recommendation_letter, name="letter"),
     path("tracks/search/", views.track_search, name="track_search"),

@@ -49,6 +49,7 @@ from ..services import monitoring as monitoring_services
 from ..services.nominations import (
     missing_for_submit,
     nomination_create,
+    nomination_discard,
     nomination_transition,
     nomination_update,
     province_quota,
@@ -72,6 +73,16 @@ PAGE_SIZE = 50
 CLOSING_SOON = datetime.timedelta(days=3)
 # The transitions a province makes in the portal; staff make theirs in the admin.
 PORTAL_ACTIONS = ("submit", "withdraw")
+# The heading of the last status change's reason, where the status has one to show the province.
+STATUS_REASON_LABELS = {
+    NominationStatus.RETURNED: gettext_lazy("退回理由："),
+    NominationStatus.REJECTED: gettext_lazy("不予受理理由："),
+    NominationStatus.WITHDRAWN: gettext_lazy("撤回理由："),
+    NominationStatus.LAPSED: gettext_lazy("逾期未补正："),
+    NominationStatus.NOT_NOMINATED: gettext_lazy("未推荐："),
+    NominationStatus.UNDER_REVIEWED: gettext_lazy("评审不足："),
+    NominationStatus.NOT_LISTED: gettext_lazy("未入榜："),
+}
 # Statuses listed in the recommendation letter: recommended and not withdrawn, rejected or back for revision.
 LETTER_STATUSES = [
     NominationStatus.SUBMITTED,
@@ -456,6 +467,8 @@ def nomination_detail(request, pk):
         "attachments": attachments,
         "can_edit": editable,
         "can_attach": workflow.may_manage_attachments(request.user, nomination),
+        "can_discard": workflow.may_discard(request.user, nomination),
+        "status_reason_label": STATUS_REASON_LABELS.get(nomination.status),
         "actions": actions,
         "missing": missing_for_submit(nomination)
         if nomination.status in (NominationStatus.DRAFT, NominationStatus.RETURNED)
@@ -507,6 +520,20 @@ def nomination_action(request, pk, action):
             "missing": missing_for_submit(nomination) if action == "submit" else [],
         },
     )
+
+
+@portal_view
+@require_http_methods(["GET", "POST"])
+def nomination_discard_view(request, pk):
+    """Its author (or the province) deletes a draft that was never submitted, after a confirmation."""
+    nomination = _get_nomination(request, pk)
+    if not workflow.may_discard(request.user, nomination):
+        raise PermissionDenied(_("只能删除从未推荐过的草稿，且须在推荐截止前。"))
+    if request.method == "POST":
+        nomination_discard(actor=request.user, nomination=nomination, request=request)
+        messages.success(request, _("草稿已删除。"))
+        return redirect("portal:nomination_list")
+    return _render(request, "portal/nomination_discard.html", {"nomination": nomination})
 
 
 # ---------------------------------------------------------------------------------------------------------------

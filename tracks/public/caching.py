@@ -49,7 +49,7 @@ PUBLIC_MAX_AGE = 300  # what browsers and proxies may keep a public page
 BROWSER_MAX_AGE = {ListStatus.NOTICE: 60, ListStatus.PUBLISHED: 300, ListStatus.SUPERSEDED: 3600}
 # Bump when a template, an export format or the shape of what is stored here changes, so that nothing stored by
 # the previous deployment (kept in Redis across deployments) is served or misread after it.
-RENDER_VERSION = "3"
+RENDER_VERSION = "4"
 MAX_ID = 2**63 - 1
 
 
@@ -66,6 +66,8 @@ class ListState:
     notice_ends_at: datetime.datetime | None
     published_at: datetime.datetime | None
     superseded_at: datetime.datetime | None
+    # When a correction of this version went on public notice (the page says so until it is published).
+    correction_notice_at: datetime.datetime | None
 
 
 STATE_FIELDS = [name for name in ListState.__dataclass_fields__ if name != "pk"]
@@ -99,7 +101,12 @@ def public_list_state(pk, queryset=None):
 def list_last_modified(park_list):
     stamps = [
         moment
-        for moment in (park_list.notice_starts_at, park_list.published_at, park_list.superseded_at)
+        for moment in (
+            park_list.notice_starts_at,
+            park_list.published_at,
+            park_list.superseded_at,
+            getattr(park_list, "correction_notice_at", None),
+        )
         if moment is not None
     ]
     return max(stamps) if stamps else None
@@ -107,6 +114,7 @@ def list_last_modified(park_list):
 
 def list_cache_key(kind: str, park_list, *parts) -> str:
     superseded = park_list.superseded_at.timestamp() if park_list.superseded_at else ""
+    correction = getattr(park_list, "correction_notice_at", None)
     return ":".join(
         str(part)
         for part in (
@@ -117,6 +125,7 @@ def list_cache_key(kind: str, park_list, *parts) -> str:
             park_list.version,
             park_list.status,
             superseded,
+            correction.timestamp() if correction else "",
             int(notice_is_open(park_list)),
             translation.get_language(),
             *parts,

@@ -115,7 +115,8 @@ def _list_context(park_list) -> dict:
         entries, Region.objects.order_by("order"), StrategicArea.objects.order_by("order", "code")
     )
     versions = list(selectors.list_versions_public(park_list))
-    superseded_by = next((v for v in versions if v.supersedes_id == park_list.pk), None)
+    superseded_by = next((v for v in versions if v.pk == park_list.superseded_by_id), None)
+    correction_on_notice = next((v for v in versions if v.pk == park_list.correction_on_notice_id), None)
     supersedes = next((v for v in versions if v.pk == park_list.supersedes_id), None)
     names = exports.criteria_labels(criteria)
     return {
@@ -130,6 +131,7 @@ def _list_context(park_list) -> dict:
         "area_chart": json.dumps(breakdown.chart("areas"), ensure_ascii=False),
         "versions": versions,
         "superseded_by": superseded_by,
+        "correction_on_notice": correction_on_notice,
         "supersedes": supersedes,
         "changes": list_changes(park_list) if park_list.supersedes_id else [],
         "notice_open": notice_is_open(park_list),

@@ -1,6 +1,8 @@
-"""Writes of cycles and their criteria: a new year from the previous one, criteria edits, freezing, stage changes.
+"""Writes of cycles and their criteria: a new year from the previous one, criteria edits, freezing, phase changes.
 
 The rule for a cycle's criteria lives here once (``validate_criteria``); the admin's criteria formset calls it too.
+``cycle_advance`` is the one way a cycle changes phase: it passes the gate tracks.workflow.cycle_gate describes
+(refusing, or moving on with a written reason where the gate allows it) and makes the phase's changes on entry.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -14,7 +16,9 @@ from django.utils.translation import pgettext
 from accounts import roles
 from audit.services import audit_record, snapshot
 
-from ..models import Criterion, CriterionCode, Cycle, CycleStatus, ProvinceQuota
+from .. import workflow
+from ..models import Criterion, CriterionCode, Cycle, CycleStatus, Nomination, NominationStatus, ProvinceQuota
+from ..models.status_door import status_door
 
 WEIGHT_TOTAL = Decimal("100")
 CRITERION_CODES = list(CriterionCode.values)
@@ -27,15 +31,8 @@ INHERITED_CYCLE_FIELDS = (
     "reviewers_per_nomination",
     "normalise_scores",
     "comment_required_below",
+    "resubmit_days",
 )
-# The stages of a cycle, in the only order they are passed.
-CYCLE_SEQUENCE = [
-    CycleStatus.PLANNING,
-    CycleStatus.NOMINATION,
-    CycleStatus.REVIEW,
-    CycleStatus.PUBLICATION,
-    CycleStatus.CLOSED,
-]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -217,6 +214,68 @@ def criteria_freeze(*, cycle: Cycle, actor, request=None) -> Cycle:
     return current
 
 
+#: The programme's criteria when a cycle is created without a template: code, weight (Σ = 100), rubric lines.
+DEFAULT_CRITERIA = [
+    ("strategic", Decimal("30")),
+    ("leading", Decimal("25")),
+    ("growth", Decimal("25")),
+    ("driving", Decimal("20")),
+]
+
+
+def cycle_create(
+    *,
+    actor,
+    year: int,
+    nomination_opens_at,
+    nomination_closes_at,
+    title: str = "",
+    criteria=None,
+    request=None,
+    **settings,
+) -> Cycle:
+    """A new cycle in 筹备 with its four criteria (``criteria``: (code, weight[, rubric]) rows; the programme's
+    defaults otherwise) and any cycle setting in ``settings`` (quota, notice days, reviewers per nomination …)."""
+    require_programme_staff(actor)
+    year = int(year)
+    if Cycle.objects.filter(year=year).exists():
+        raise ValidationError(_("%(year)s年度批次已存在。"), code="year_exists", params={"year": year})
+    rows = criteria if criteria is not None else DEFAULT_CRITERIA
+    with transaction.atomic():
+        cycle = Cycle(
+            year=year,
+            title=title or _("%(year)s年度国家高新区新赛道培育") % {"year": year},
+            nomination_opens_at=nomination_opens_at,
+            nomination_closes_at=nomination_closes_at,
+            **settings,
+        )
+        cycle.full_clean()
+        cycle.save()
+        created = Criterion.objects.bulk_create(
+            [
+                Criterion(
+                    cycle=cycle,
+                    code=row[0],
+                    name=str(CriterionCode(row[0]).label),
+                    weight=Decimal(row[1]),
+                    max_score=Decimal("100"),
+                    rubric=row[2] if len(row) > 2 else "",
+                    order=order,
+                )
+                for order, row in enumerate(rows)
+            ]
+        )
+        validate_criteria({c.code: c.weight for c in created})
+        audit_record(
+            actor=actor,
+            action="cycle.create",
+            obj=cycle,
+            after={**snapshot(cycle), "criteria": criteria_state(created)},
+            request=request,
+        )
+    return cycle
+
+
 def cycle_create_from_previous(
     *, actor, year: int, nomination_opens_at, nomination_closes_at, title: str | None = None, request=None
 ) -> Cycle:
@@ -285,45 +344,179 @@ def cycle_create_from_previous(
     return cycle
 
 
+class GateRefused(ValidationError):
+    """A phase change or a scope's review close refused by its gate (a check that refuses, or no reason given
+    for one that needs it)."""
+
+
+def gate_enforce(gate: workflow.Gate, reason: str):
+    """Refuse a step whose gate refuses, or whose failed checks need a reason and got none."""
+    if gate.refused:
+        raise GateRefused(
+            _("不能继续：%(checks)s。") % {"checks": gate.refusal_text()},
+            code="gate_refused",
+        )
+    if gate.overrides and not reason:
+        raise GateRefused(
+            _("以下检查未通过：%(checks)s。如仍要继续，请填写理由（将记入审计日志并显示）。")
+            % {
+                "checks": pgettext("list separator", "；").join(
+                    _("%(label)s：%(value)s") % {"label": c.label, "value": c.detail} for c in gate.overrides
+                )
+            },
+            code="reason_required",
+        )
+
+
+#: The dates staff may move, and until which phase (the window is history once formal review begins; the review
+#: deadline, once review has closed).
+RESCHEDULABLE = {
+    "nomination_opens_at": (CycleStatus.PLANNING, CycleStatus.NOMINATION),
+    "nomination_closes_at": (CycleStatus.PLANNING, CycleStatus.NOMINATION),
+    "review_opens_at": (CycleStatus.PLANNING, CycleStatus.NOMINATION, CycleStatus.FORMAL_REVIEW),
+    "review_closes_at": (
+        CycleStatus.PLANNING,
+        CycleStatus.NOMINATION,
+        CycleStatus.FORMAL_REVIEW,
+        CycleStatus.REVIEW,
+    ),
+}
+
+
+def cycle_reschedule(*, cycle: Cycle, actor, reason: str = "", request=None, **dates) -> Cycle:
+    """Move a cycle's nomination window or review deadline (audited). Assignments without a time of their own
+    follow the review deadline wherever it goes; the window closes for good when formal review begins."""
+    require_programme_staff(actor)
+    unknown = set(dates) - set(RESCHEDULABLE)
+    if unknown:
+        raise ValidationError(
+            _("不能修改这些时间：%(fields)s。")
+            % {"fields": pgettext("list separator", "、").join(sorted(unknown))}
+        )
+    with transaction.atomic():
+        current = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        for name in dates:
+            if current.status not in RESCHEDULABLE[name]:
+                raise ValidationError(
+                    _("本批次处于“%(phase)s”阶段，%(field)s不能再修改。")
+                    % {
+                        "phase": current.get_status_display(),
+                        "field": Cycle._meta.get_field(name).verbose_name,
+                    },
+                    code="phase",
+                )
+        before = snapshot(current, list(dates))
+        for name, value in dates.items():
+            setattr(current, name, value)
+        current.full_clean(exclude=["year"])
+        Cycle.objects.filter(pk=current.pk).update(**dates)
+        audit_record(
+            actor=actor,
+            action="cycle.reschedule",
+            obj=current,
+            before=before,
+            after=snapshot(current, list(dates)),
+            reason=(reason or "").strip(),
+            request=request,
+        )
+    for name, value in dates.items():
+        setattr(cycle, name, value)
+    return current
+
+
 def cycle_next_status(cycle: Cycle) -> str | None:
-    index = CYCLE_SEQUENCE.index(cycle.status)
-    return CYCLE_SEQUENCE[index + 1] if index + 1 < len(CYCLE_SEQUENCE) else None
+    return workflow.next_phase(cycle)
 
 
 def cycle_advance(
     *, cycle: Cycle, actor, to_status: str | None = None, reason: str = "", request=None
 ) -> Cycle:
-    """Move a cycle to its next stage (筹备中 → 推荐中 → 评审中 → 公示发布 → 已结束), never back or skipping one.
+    """Move a cycle to its next phase (筹备 → 推荐 → 形式审查 → 评审 → 评审结束 → 发布 → 归档), never back or
+    skipping one, through the gate of that phase; then make the phase's changes on entry (domain.md, The cycle):
 
-    Entering review freezes the criteria, which must then be complete."""
+    * 形式审查: never-submitted drafts → 未推荐;
+    * 评审: the criteria freeze; returned nominations past their 补正 deadline → 逾期未补正;
+    * 评审结束: pending assignments close as 未完成, nominations in review → 已评分 or 评审不足, returned → 逾期未补正;
+    * 归档: nominations still 已评分 → 未入榜.
+    """
     require_programme_staff(actor)
+    reason = (reason or "").strip()
     with transaction.atomic():
         current = Cycle.objects.select_for_update().get(pk=cycle.pk)
-        target = cycle_next_status(current)
+        target = workflow.next_phase(current)
         if target is None:
-            raise ValidationError(_("该批次已结束。"), code="cycle_closed")
+            raise ValidationError(_("该批次已归档。"), code="cycle_closed")
         if to_status is not None and to_status != target:
             raise ValidationError(
-                _("批次只能从「%(source)s」进入「%(target)s」。"),
+                _("批次只能从“%(source)s”进入“%(target)s”。"),
                 code="invalid_transition",
                 params={"source": current.get_status_display(), "target": CycleStatus(target).label},
             )
-        if target == CycleStatus.REVIEW:
-            criteria_freeze(cycle=current, actor=actor, request=request)
+        now = timezone.now()
+        gate = workflow.cycle_gate(current, now)
+        gate_enforce(gate, reason)
+        _enter(current, target, actor=actor, now=now, request=request)
         source = current.status
-        updated = Cycle.objects.filter(pk=current.pk, status=source).update(status=target)
+        with status_door():
+            updated = Cycle.objects.filter(pk=current.pk, status=source).update(status=target)
         if updated != 1:  # pragma: no cover - the row lock makes this unreachable on PostgreSQL
             raise ValidationError(_("该批次已被他人修改，请刷新后重试。"), code="stale")
         current.status = target
+        current._loaded_status = target
         audit_record(
             actor=actor,
             action="cycle.advance",
             obj=current,
             before={"status": source},
-            after={"status": target},
+            after={
+                "status": target,
+                "overridden": [c.as_dict() for c in gate.overrides],
+                "checks": gate.outcomes(),
+            },
             reason=reason,
             request=request,
         )
     cycle.status = current.status
+    cycle._loaded_status = current.status
     cycle.criteria_frozen_at = current.criteria_frozen_at
+    cycle.review_closed_at = current.review_closed_at
     return current
+
+
+def _enter(cycle: Cycle, target: str, *, actor, now, request):
+    """The changes of entering ``target`` (inside cycle_advance's transaction, the cycle row locked)."""
+    from .nominations import nominations_lapse_overdue, nominations_transition_bulk
+    from .review import review_close_nominations
+
+    if target == CycleStatus.FORMAL_REVIEW:
+        nominations_transition_bulk(
+            actor=actor,
+            nominations=list(
+                Nomination.objects.filter(cycle=cycle, status=NominationStatus.DRAFT).only("pk")
+            ),
+            action="expire_draft",
+            reason=_("推荐截止前未推荐。"),
+            request=request,
+        )
+    elif target == CycleStatus.REVIEW:
+        criteria_freeze(cycle=cycle, actor=actor, request=request)
+        nominations_lapse_overdue(actor=actor, cycle=cycle, now=now)
+        if cycle.review_opens_at is None or cycle.review_opens_at > now:
+            Cycle.objects.filter(pk=cycle.pk).update(review_opens_at=now)
+            cycle.review_opens_at = now
+    elif target == CycleStatus.REVIEW_CLOSED:
+        review_close_nominations(
+            actor=actor, cycle=cycle, nominations=Nomination.objects.filter(cycle=cycle), request=request
+        )
+        Cycle.objects.filter(pk=cycle.pk).update(review_closed_at=now)
+        cycle.review_closed_at = now
+    elif target == CycleStatus.CLOSED:
+        nominations_transition_bulk(
+            actor=actor,
+            nominations=list(
+                Nomination.objects.filter(cycle=cycle, status=NominationStatus.SCORED).only("pk")
+            ),
+            action="mark_not_listed",
+            reason=_("批次归档时未列入任何已发布的榜单。"),
+            request=request,
+        )

@@ -4,13 +4,19 @@ The life of a list (domain.md, Publication):
 
 * ``list_preview`` / ``list_build``: the rows a ranking snapshot gives a track or a field under a cut-off (top N
   and/or a minimum total), as a draft.
-* ``list_open_notice``: the draft goes on public notice (公示) for the cycle's notice days.
+* ``list_open_notice``: the draft goes on public notice (公示) for the cycle's notice days;
+  ``list_notice_change`` shortens or extends a notice with a reason; ``list_notice_cancel`` withdraws a list
+  from notice (a correction on notice, or a first version after an upheld objection), which frees its scope.
 * ``objection_file`` (anyone, during notice, signed) and ``objection_resolve`` (staff: upheld / dismissed).
 * ``list_publish``: after the notice, with no objection pending, the list is stamped, hashed (SHA-256 and SM3 over
-  ``canonical_json(list_content(list))``) and frozen, with the ranking inputs it was computed from.
-* ``list_correct``: the only way to change what a published list says. It publishes a new version, rebuilt from a
-  ranking snapshot (the list's own or a newer one) under the same cut-off, optionally without some nominations,
-  and marks the old version superseded: the only code that sets that mark. ``list_changes`` is the change log.
+  ``canonical_json(list_content(list))``) and frozen, with the ranking inputs it was computed from; a correction
+  supersedes the version it corrects at this moment (the only code that sets that mark).
+* ``list_correct``: the only way to change what a published list says: a new version, rebuilt from a ranking
+  snapshot (the list's own or a newer one) under the same cut-off, optionally without some nominations. One that
+  adds or rescores an entry goes on notice first (the old version stays published meanwhile); one that only
+  removes or re-orders is published at once with its note. ``list_changes`` is the change log.
+* Every list step needs its scope's review closed (tracks.workflow.review_closed_for), and publishing settles the
+  scope's nominations: 已入榜 exactly when on a current published list, 未入榜 for the other scored ones.
 * ``list_verify``: hashes match the entries; ``rank_inputs`` over the stored inputs reproduces the entries exactly;
   the live scores still equal those inputs (for a superseded version a difference is only a warning: the version
   that corrected it answers for the scores as they are now).
@@ -34,8 +40,10 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from audit.services import audit_record
 
+from .. import workflow
 from ..models import (
     FROZEN_LIST_STATUSES,
+    CycleStatus,
     ListEntry,
     ListScope,
     ListStatus,
@@ -45,6 +53,7 @@ from ..models import (
     ObjectionStatus,
     ParkList,
     RankingSnapshot,
+    ReviewReopening,
 )
 from .hashing import canonical_json, sha256_hex, sm3_hex
 from .nominations import WorkflowError
@@ -172,14 +181,23 @@ def list_build(
     top_n: int | None = None,
     min_score: Decimal | None = None,
     title: str = "",
+    exclude=(),
 ) -> ParkList:
-    """A draft list from a stored ranking, cut off at the top N and/or a minimum total."""
+    """A draft list from a stored ranking computed after its scope's review closed, cut off at the top N and/or a
+    minimum total, leaving out ``exclude`` (nominations an upheld objection took off a version withdrawn from
+    notice); the exclusions are kept with the list's inputs so that it can be re-derived."""
     _require_staff(actor)
     if track is not None and track.field_id != field.pk:
         raise WorkflowError(_("所选赛道不属于该领域。"), code="track_field")
     if top_n is None and min_score is None:
         raise WorkflowError(_("请设置入榜名额（前N名）或最低总分。"), code="no_cutoff")
     scope = ListScope.TRACK if track is not None else ListScope.FIELD
+    cycle = snapshot.cycle
+    if cycle.status == CycleStatus.CLOSED:
+        raise WorkflowError(
+            _("该批次已归档，不能再生成新的榜单；已发布的榜单可以更正。"), code="cycle_closed"
+        )
+    _require_fresh_snapshot(cycle, snapshot, track=track, field=field)
     rows = select_rows(
         snapshot.results,
         scope=scope,
@@ -187,21 +205,19 @@ def list_build(
         track_id=track.pk if track else None,
         top_n=top_n,
         min_score=min_score,
+        exclude=exclude,
     )
     if not rows:
         raise WorkflowError(_("按该条件没有可入榜的推荐项目。"), code="empty_list")
-    cycle = snapshot.cycle
+    exclusions = sorted({int(pk) for pk in exclude})
     with transaction.atomic():
-        previous = (
-            ParkList.objects.filter(cycle=cycle, scope=scope, field=field, track=track)
-            .order_by("-version")
-            .first()
-        )
-        if previous is not None and previous.status in (ListStatus.NOTICE, ListStatus.PUBLISHED):
+        in_scope = ParkList.objects.filter(cycle=cycle, scope=scope, field=field, track=track)
+        if in_scope.filter(status__in=[ListStatus.NOTICE, ListStatus.PUBLISHED]).exists():
             raise WorkflowError(
                 _("该范围本批次已有公示中或已发布的榜单；已发布的榜单只能通过更正发布新版本。"),
                 code="exists",
             )
+        previous = in_scope.order_by("-version").first()
         park_list = ParkList.objects.create(
             cycle=cycle,
             scope=scope,
@@ -215,15 +231,58 @@ def list_build(
             cutoff_min_score=min_score,
             ranking=snapshot,
             supersedes=None,
+            inputs={**snapshot.inputs, EXCLUSIONS_KEY: exclusions} if exclusions else None,
         )
         ListEntry.objects.bulk_create(_entries_from_rows(park_list, rows))
         audit_record(
             actor=actor,
             action="list.build",
             obj=park_list,
-            after={"entries": len(rows), "top_n": top_n, "min_score": min_score, "ranking": snapshot.pk},
+            after={
+                "status": park_list.status,
+                "entries": len(rows),
+                "top_n": top_n,
+                "min_score": min_score,
+                "ranking": snapshot.pk,
+                "exclusions": exclusions,
+            },
         )
     return park_list
+
+
+def _require_scope_closed(park_list_or_cycle, *, track=None, field=None):
+    """A list's notice, publication and building need its scope's review closed (R)."""
+    cycle = park_list_or_cycle
+    if isinstance(park_list_or_cycle, ParkList):
+        cycle, track, field = park_list_or_cycle.cycle, park_list_or_cycle.track, park_list_or_cycle.field
+    if not workflow.review_closed_for(cycle, track=track, field=field if track is None else None):
+        raise WorkflowError(
+            _("“%(scope)s”的评审尚未结束：请先在评审工作台结束该范围的评审（或推进批次到“评审结束”）。")
+            % {"scope": (track or field).name},
+            code="review_open",
+        )
+
+
+def _require_fresh_snapshot(cycle, snapshot: RankingSnapshot, *, track=None, field=None):
+    """A list is built from a ranking computed after its scope's review closed and after the last reopening of
+    the cycle was done; an older one would not show the scores as they stand (and verification would flag it)."""
+    _require_scope_closed(cycle, track=track, field=field)
+    closed_at = workflow.review_close_time(cycle, track=track, field=field if track is None else None)
+    last_reopening = (
+        ReviewReopening.objects.filter(nomination__cycle=cycle, closed_at__isnull=False)
+        .order_by("-closed_at")
+        .values_list("closed_at", flat=True)
+        .first()
+    )
+    latest = max([t for t in (closed_at, last_reopening) if t is not None], default=None)
+    if latest is not None and snapshot.computed_at < latest:
+        raise WorkflowError(
+            _(
+                "所选排名快照计算于 %(computed)s，早于评审结束或重新评审完成（%(closed)s），请重新计算排名后再生成。"
+            )
+            % {"computed": workflow.when(snapshot.computed_at), "closed": workflow.when(latest)},
+            code="stale_snapshot",
+        )
 
 
 def list_recut(*, actor, park_list: ParkList) -> ParkList:
@@ -250,6 +309,7 @@ def list_recut(*, actor, park_list: ParkList) -> ParkList:
             track_id=current.track_id,
             top_n=current.cutoff_top_n,
             min_score=current.cutoff_min_score,
+            exclude=(current.inputs or {}).get(EXCLUSIONS_KEY, []),
         )
         if not rows:
             raise WorkflowError(_("按该条件没有可入榜的推荐项目。"), code="empty_list")
@@ -270,12 +330,154 @@ def list_recut(*, actor, park_list: ParkList) -> ParkList:
     return current
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# Gates of a list's public steps: the checks the services enforce, shown on the staff's confirmation pages
+
+
+def _check(code, label, ok, detail="", items=()) -> workflow.Check:
+    return workflow.Check(code, label, workflow.REFUSE, ok=ok, detail=detail, items=list(items))
+
+
+def _scope_name(park_list: ParkList) -> str:
+    return (park_list.track or park_list.field).name
+
+
+def _scope_check(park_list: ParkList) -> workflow.Check:
+    closed = workflow.review_closed_for(
+        park_list.cycle, track=park_list.track, field=park_list.field if park_list.track_id is None else None
+    )
+    return _check(
+        "review_open",
+        _("该范围的评审已结束"),
+        closed,
+        _("“%(scope)s”的评审尚未结束：请先在评审工作台结束该范围的评审（或推进批次到“评审结束”）。")
+        % {"scope": _scope_name(park_list)},
+    )
+
+
+def list_notice_gate(park_list: ParkList, now=None) -> workflow.Gate:
+    """What putting a draft on public notice checks, makes public and leaves pending."""
+    now = now or timezone.now()
+    ends_at = now + datetime.timedelta(days=park_list.cycle.notice_days)
+    entries = park_list.entries.count()
+    checks = [
+        _check(
+            "invalid_state",
+            _("榜单是草稿"),
+            park_list.status == ListStatus.DRAFT,
+            _("只有草稿状态的榜单可以进入公示。"),
+        ),
+        _scope_check(park_list),
+        _check(
+            "cycle_closed",
+            _("批次未归档"),
+            park_list.cycle.status != CycleStatus.CLOSED,
+            _("该批次已归档，不能再公示新的榜单。"),
+        ),
+        _check(
+            "entries_off_rule",
+            _("条目与排名快照和入榜规则一致"),
+            not park_list.ranking_id or _follows_its_rule(park_list),
+            _("榜单条目与其排名快照和入榜规则不一致，请重新生成。"),
+        ),
+    ]
+    return workflow.Gate(
+        title=_("进入公示：%(title)s") % {"title": park_list.title},
+        checks=checks,
+        effects=[
+            _("榜单将在公开网站和开放接口上公示：%(n)s 个入榜高新区的名次、总分和四项得分。")
+            % {"n": entries},
+            _("公示期 %(days)s 天，自 %(start)s 至 %(end)s；期间任何人可实名提出异议。")
+            % {
+                "days": park_list.cycle.notice_days,
+                "start": workflow.when(now),
+                "end": workflow.when(ends_at),
+            },
+            _("推荐的状态在发布前不变；公示期满、异议处理完毕后才能发布。"),
+        ],
+        pending=[],
+    )
+
+
+def list_publish_gate(park_list: ParkList, now=None) -> workflow.Gate:
+    """What publishing a list on notice checks, freezes, makes final and leaves pending."""
+    now = now or timezone.now()
+    pending = park_list.objections.filter(status=ObjectionStatus.PENDING)
+    old = park_list.supersedes if park_list.supersedes_id else None
+    checks = [
+        _check(
+            "invalid_state",
+            _("榜单在公示中"),
+            park_list.status == ListStatus.NOTICE,
+            _("只有公示中的榜单可以发布。"),
+        ),
+        _scope_check(park_list),
+        _check(
+            "notice_running",
+            _("公示期已满"),
+            not (park_list.notice_ends_at and now < park_list.notice_ends_at),
+            _("公示期至 %(end)s 结束，结束前不能发布。") % {"end": workflow.when(park_list.notice_ends_at)},
+        ),
+        _check(
+            "objections_pending",
+            _("异议已全部处理"),
+            not pending.exists(),
+            _("仍有未处理的异议，处理完毕后才能发布。"),
+            [o.receipt_number for o in pending.order_by("submitted_at")[: workflow.SAMPLE]],
+        ),
+        _check(
+            "entries_off_rule",
+            _("条目与排名快照和入榜规则一致"),
+            not park_list.ranking_id or _follows_its_rule(park_list),
+            _("榜单条目与其排名快照和入榜规则不一致，请重新生成后再发布。"),
+        ),
+    ]
+    if old is not None:
+        checks.append(
+            _check(
+                "superseded_gone",
+                _("被更正的版本仍是现行版本"),
+                old.status == ListStatus.PUBLISHED,
+                _("被更正的版本已不是现行版本，不能发布该更正。"),
+            )
+        )
+    effects = [
+        _("榜单将正式发布并冻结：生成 SHA-256 与 SM3 校验值，此后不能修改或删除，只能发布更正版本。"),
+        _("%(n)s 份推荐标记为“已入榜”，其培育库条目设为“重点”；本范围其余已评分的推荐标记为“未入榜”。")
+        % {"n": park_list.entries.count()},
+    ]
+    if old is not None:
+        effects.append(
+            _("第%(version)s版将标记为“已更正”，仍可公开查阅；更正说明随新版本公开。")
+            % {"version": old.version}
+        )
+    return workflow.Gate(
+        title=_("正式发布：%(title)s") % {"title": park_list.title},
+        checks=checks,
+        effects=effects,
+        pending=[(_("未处理的异议"), pending.count())],
+    )
+
+
+def _enforce(gate: workflow.Gate) -> None:
+    """A list step refused by its gate: the first refusing check, with its code."""
+    for check in gate.refused:
+        raise WorkflowError(check.detail, code=check.code)
+
+
 def list_open_notice(*, actor, park_list: ParkList, starts_at: datetime.datetime | None = None) -> ParkList:
-    """Put a draft list on public notice for the cycle's notice days."""
+    """Put a draft list on public notice for the cycle's notice days, through its gate (scope's review closed)."""
     _require_staff(actor)
     starts_at = starts_at or timezone.now()
     ends_at = starts_at + datetime.timedelta(days=park_list.cycle.notice_days)
     with transaction.atomic():
+        current = (
+            ParkList.objects.select_for_update(of=("self",))
+            .select_related("cycle", "field", "track", "ranking")
+            .order_by()
+            .get(pk=park_list.pk)
+        )
+        _enforce(list_notice_gate(current))
         changed = ParkList.objects.filter(pk=park_list.pk, status=ListStatus.DRAFT).update(
             status=ListStatus.NOTICE, notice_starts_at=starts_at, notice_ends_at=ends_at
         )
@@ -355,17 +557,37 @@ def _stamp_values(park_list: ParkList, *, actor, now, inputs) -> dict:
     }
 
 
-def _mark_nominations(park_list: ParkList, *, listed, now):
-    """Nominations on the list become 已入榜; scored ones of its track (or field) left off it, 未入榜."""
-    Nomination.objects.filter(
-        pk__in=listed, status__in=[NominationStatus.SCORED, NominationStatus.NOT_LISTED]
-    ).update(status=NominationStatus.LISTED, status_changed_at=now)
-    in_scope = Nomination.objects.filter(cycle_id=park_list.cycle_id, status=NominationStatus.SCORED)
+def _settle_nominations(park_list: ParkList, *, actor) -> None:
+    """After a publication in this list's scope: its scored nominations on a current published list (of any scope)
+    become 已入榜, the others 未入榜; listed ones a correction dropped and no other list holds go back to 未入榜.
+    Through the workflow's bulk transition: one audit row per nomination."""
+    from .nominations import nominations_transition_bulk
+
+    in_scope = Nomination.objects.filter(
+        cycle_id=park_list.cycle_id,
+        status__in=[NominationStatus.SCORED, NominationStatus.LISTED, NominationStatus.NOT_LISTED],
+    )
     if park_list.scope == ListScope.TRACK:
         in_scope = in_scope.filter(track_id=park_list.track_id)
     else:
         in_scope = in_scope.filter(track__field_id=park_list.field_id)
-    in_scope.exclude(pk__in=listed).update(status=NominationStatus.NOT_LISTED, status_changed_at=now)
+    on_a_list = set(
+        ListEntry.objects.filter(
+            park_list__cycle_id=park_list.cycle_id, park_list__status=ListStatus.PUBLISHED
+        ).values_list("nomination_id", flat=True)
+    )
+    rows = list(in_scope.values_list("pk", "status"))
+    listed = [pk for pk, status in rows if pk in on_a_list and status != NominationStatus.LISTED]
+    unlisted = [pk for pk, status in rows if pk not in on_a_list and status != NominationStatus.NOT_LISTED]
+    nominations_transition_bulk(
+        actor=actor, nominations=[Nomination(pk=pk) for pk in listed], action="mark_listed"
+    )
+    nominations_transition_bulk(
+        actor=actor,
+        nominations=[Nomination(pk=pk) for pk in unlisted],
+        action="mark_not_listed",
+        reason=_("未列入已发布的《%(title)s》。") % {"title": park_list.title},
+    )
 
 
 def _follows_its_rule(park_list: ParkList) -> bool:
@@ -397,35 +619,32 @@ def _locked_list(pk: int, expected: str, refusal: str) -> ParkList:
 
 
 def list_publish(*, actor, park_list: ParkList, now: datetime.datetime | None = None) -> ParkList:
-    """Publish a list after its notice: stamp, hash and freeze it; mark its nominations listed and its library
-    entries 重点."""
+    """Publish a list after its notice: stamp, hash and freeze it; a correction supersedes the version it corrects;
+    settle the scope's nominations (已入榜 / 未入榜) and mark its library entries 重点."""
     _require_staff(actor)
     now = now or timezone.now()
     with transaction.atomic():
         current = _locked_list(park_list.pk, ListStatus.NOTICE, _("只有公示中的榜单可以发布。"))
-        if current.notice_ends_at and now < current.notice_ends_at:
-            raise WorkflowError(
-                _("公示期至 %(end)s 结束，结束前不能发布。")
-                % {"end": timezone.localtime(current.notice_ends_at).strftime("%Y-%m-%d %H:%M")},
-                code="notice_running",
+        _enforce(list_publish_gate(current, now))
+        old = None
+        if current.supersedes_id:
+            old = _locked_list(
+                current.supersedes_id, ListStatus.PUBLISHED, _("被更正的版本已不是现行版本，不能发布该更正。")
             )
-        if current.objections.filter(status=ObjectionStatus.PENDING).exists():
-            raise WorkflowError(_("仍有未处理的异议，处理完毕后才能发布。"), code="objections_pending")
-        if current.ranking_id and not _follows_its_rule(current):
-            raise WorkflowError(
-                _("榜单条目与其排名快照和入榜规则不一致，请重新生成后再发布。"), code="entries_off_rule"
-            )
-        stamp = _stamp_values(
-            current, actor=actor, now=now, inputs=current.ranking.inputs if current.ranking_id else None
+        inputs = (
+            current.inputs
+            if current.inputs is not None
+            else (current.ranking.inputs if current.ranking_id else None)
         )
+        stamp = _stamp_values(current, actor=actor, now=now, inputs=inputs)
+        if old is not None:
+            _supersede(old, by=current, actor=actor, now=now)
         changed = ParkList.objects.filter(pk=current.pk, status=ListStatus.NOTICE).update(
             status=ListStatus.PUBLISHED, **stamp
         )
         if changed != 1:
             raise WorkflowError(_("该榜单刚被他人发布。"), code="race")
         forget_public_state(current.pk)
-        entries = list(current.entries.values_list("nomination_id", "zone_id", "track_id"))
-        _mark_nominations(current, listed=[e[0] for e in entries], now=now)
         current.refresh_from_db()
         audit_record(
             actor=actor,
@@ -433,8 +652,98 @@ def list_publish(*, actor, park_list: ParkList, now: datetime.datetime | None = 
             obj=current,
             before={"status": ListStatus.NOTICE},
             after={"status": current.status, "sha256": current.sha256, "sm3": current.sm3},
+            reason=current.correction_note,
         )
-        _sync_library(actor=actor, listed_pairs=[(zone, track) for _n, zone, track in entries])
+        _after_publication(current, old, actor=actor)
+    return current
+
+
+def _supersede(old: ParkList, *, by: ParkList, actor, now, note: str = "") -> None:
+    """Mark the published version a correction replaces as superseded: the only code that sets this mark."""
+    old._superseding = True
+    old.status = ListStatus.SUPERSEDED
+    old.superseded_at = now
+    old.save(update_fields=["status", "superseded_at"])  # forgets the public state (post_save)
+    audit_record(
+        actor=actor,
+        action="list.supersede",
+        obj=old,
+        before={"status": ListStatus.PUBLISHED},
+        after={"status": ListStatus.SUPERSEDED, "superseded_at": now, "superseded_by": by.pk},
+        reason=note or by.correction_note,
+    )
+
+
+def _after_publication(new: ParkList, old: ParkList | None, *, actor) -> None:
+    """Nominations and library entries follow what the published lists now say."""
+    _settle_nominations(new, actor=actor)
+    new_pairs = set(new.entries.values_list("zone_id", "track_id"))
+    dropped = set()
+    if old is not None:
+        dropped = set(old.entries.values_list("zone_id", "track_id")) - new_pairs
+    _sync_library(actor=actor, listed_pairs=new_pairs, unlisted_pairs=dropped)
+
+
+def list_notice_change(
+    *, actor, park_list: ParkList, ends_at: datetime.datetime, reason: str, request=None
+) -> ParkList:
+    """Shorten or extend a list's public notice, with a reason (audited, shown on the list's admin page)."""
+    _require_staff(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(_("调整公示期必须填写理由。"), code="reason_required")
+    now = timezone.now()
+    with transaction.atomic():
+        current = _locked_list(park_list.pk, ListStatus.NOTICE, _("只有公示中的榜单可以调整公示期。"))
+        if ends_at <= current.notice_starts_at:
+            raise WorkflowError(_("公示结束时间必须晚于公示开始时间。"), code="before_start")
+        if ends_at < now:
+            raise WorkflowError(
+                _("公示结束时间不能早于现在（%(now)s）。") % {"now": workflow.when(now)}, code="in_past"
+            )
+        if ends_at == current.notice_ends_at:
+            raise WorkflowError(_("公示结束时间没有变化。"), code="unchanged")
+        before = current.notice_ends_at
+        ParkList.objects.filter(pk=current.pk, status=ListStatus.NOTICE).update(notice_ends_at=ends_at)
+        current.notice_ends_at = ends_at
+        forget_public_state(current.pk)
+        audit_record(
+            actor=actor,
+            action="list.notice_change",
+            obj=current,
+            before={"notice_ends_at": before},
+            after={"notice_ends_at": ends_at},
+            reason=reason,
+            request=request,
+        )
+    return current
+
+
+def list_notice_cancel(*, actor, park_list: ParkList, reason: str, request=None) -> ParkList:
+    """Withdraw a list from public notice (a correction on notice, or a first version after an upheld objection):
+    it is kept as 已撤销 with the reason, nothing it said becomes published, and its scope is free for another
+    version (the published version a correction would have replaced stays current)."""
+    _require_staff(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(_("撤销公示必须填写理由。"), code="reason_required")
+    with transaction.atomic():
+        current = _locked_list(park_list.pk, ListStatus.NOTICE, _("只有公示中的榜单可以撤销。"))
+        now = timezone.now()
+        ParkList.objects.filter(pk=current.pk, status=ListStatus.NOTICE).update(
+            status=ListStatus.CANCELLED, cancelled_at=now, cancel_reason=reason
+        )
+        forget_public_state(*[pk for pk in (current.pk, current.supersedes_id) if pk])
+        current.refresh_from_db()
+        audit_record(
+            actor=actor,
+            action="list.cancel",
+            obj=current,
+            before={"status": ListStatus.NOTICE},
+            after={"status": current.status},
+            reason=reason,
+            request=request,
+        )
     return current
 
 
@@ -448,12 +757,15 @@ def list_correct(
     title: str = "",
     now: datetime.datetime | None = None,
 ) -> ParkList:
-    """Publish a corrected version of a published list and mark the old one superseded.
+    """A corrected version of a published list.
 
-    The new version is rebuilt from ``snapshot`` (a newer ranking of the cycle, e.g. after a score was reopened and
-    resubmitted; by default the list's own ranking) under the same cut-off, leaving out ``exclude_nominations``
-    (e.g. after an objection was upheld) on top of those the old version already left out. ``note`` explains the
-    correction to the public. The new version is published at once, with its own stamp, hashes and inputs.
+    The new version is rebuilt from ``snapshot`` (a newer ranking of the cycle, e.g. after a nomination's review was
+    reopened and rescored; by default the list's own ranking) under the same cut-off, leaving out
+    ``exclude_nominations`` (e.g. after an objection was upheld) on top of those the old version already left out.
+    ``note`` explains the correction to the public. If the correction adds or rescores an entry (a zone the cut-off
+    pulls in included), it goes on public notice for the cycle's notice days and the old version stays published
+    until ``list_publish`` publishes the correction; if it only removes or re-orders, it is published at once and the
+    old version superseded.
     """
     _require_staff(actor)
     note = (note or "").strip()
@@ -462,11 +774,16 @@ def list_correct(
     now = now or timezone.now()
     with transaction.atomic():
         old = _locked_list(park_list.pk, ListStatus.PUBLISHED, _("只有现行的已发布榜单可以更正。"))
+        if ParkList.objects.filter(supersedes=old).exclude(status=ListStatus.CANCELLED).exists():
+            raise WorkflowError(
+                _("该版本已有一个公示中的更正版本；请先发布或撤销它。"), code="correction_pending"
+            )
         snapshot = snapshot or old.ranking
         if snapshot is None:
             raise WorkflowError(_("该榜单没有排名快照，无法重新生成。"), code="no_ranking")
         if snapshot.cycle_id != old.cycle_id:
             raise WorkflowError(_("排名快照不属于该榜单的年度批次。"), code="wrong_cycle")
+        _require_no_reopening(old, snapshot)
         previous_exclusions = (old.inputs or {}).get(EXCLUSIONS_KEY, [])
         exclusions = sorted({*previous_exclusions, *(int(pk) for pk in exclude_nominations)})
         rows = select_rows(
@@ -480,11 +797,9 @@ def list_correct(
         )
         if not rows:
             raise WorkflowError(_("更正后榜单没有条目。"), code="empty_list")
-        # The superseded mark first: one published version per track (or field) at any time.
-        old._superseding = True
-        old.status = ListStatus.SUPERSEDED
-        old.superseded_at = now
-        old.save(update_fields=["status", "superseded_at"])  # forgets the public state (post_save)
+        inputs = dict(snapshot.inputs)
+        if exclusions:
+            inputs[EXCLUSIONS_KEY] = exclusions
         new = ParkList.objects.create(
             cycle=old.cycle,
             scope=old.scope,
@@ -503,58 +818,65 @@ def list_correct(
             ranking=snapshot,
             supersedes=old,
             correction_note=note,
-            notice_starts_at=old.notice_starts_at,
-            notice_ends_at=old.notice_ends_at,
+            inputs=inputs,
         )
         ListEntry.objects.bulk_create(_entries_from_rows(new, rows))
-        inputs = dict(snapshot.inputs)
-        if exclusions:
-            inputs[EXCLUSIONS_KEY] = exclusions
-        stamp = _stamp_values(new, actor=actor, now=now, inputs=inputs)
-        ParkList.objects.filter(pk=new.pk, status=ListStatus.DRAFT).update(
-            status=ListStatus.PUBLISHED, **stamp
-        )
-        new.refresh_from_db()
-
-        old_pairs = set(old.entries.values_list("nomination_id", "zone_id", "track_id"))
-        new_pairs = set(new.entries.values_list("nomination_id", "zone_id", "track_id"))
-        dropped = old_pairs - new_pairs
-        Nomination.objects.filter(
-            pk__in=[n for n, _z, _t in dropped], status=NominationStatus.LISTED
-        ).exclude(
-            list_entries__park_list__status=ListStatus.PUBLISHED  # still on another current list
-        ).update(status=NominationStatus.NOT_LISTED, status_changed_at=now)
-        _mark_nominations(new, listed=[n for n, _z, _t in new_pairs], now=now)
         changes = list_changes(new)
+        needs_notice = any(change.kind in ("added", "rescored") for change in changes)
+        if needs_notice:
+            ends_at = now + datetime.timedelta(days=old.cycle.notice_days)
+            ParkList.objects.filter(pk=new.pk, status=ListStatus.DRAFT).update(
+                status=ListStatus.NOTICE, notice_starts_at=now, notice_ends_at=ends_at
+            )
+        else:
+            # Only removals and moves: published at once, the old version superseded first (one current version).
+            _supersede(old, by=new, actor=actor, now=now, note=note)
+            stamp = _stamp_values(new, actor=actor, now=now, inputs=inputs)
+            ParkList.objects.filter(pk=new.pk, status=ListStatus.DRAFT).update(
+                status=ListStatus.PUBLISHED, **stamp
+            )
+        forget_public_state(new.pk, old.pk)
+        new.refresh_from_db()
         audit_record(
             actor=actor,
             action="list.correct",
             obj=new,
             before={"supersedes": old.pk, "version": old.version, "sha256": old.sha256},
             after={
+                "status": new.status,
                 "version": new.version,
                 "sha256": new.sha256,
                 "sm3": new.sm3,
                 "exclusions": exclusions,
                 "ranking": snapshot.pk,
                 "changes": [change.as_dict() for change in changes],
+                "notice_ends_at": new.notice_ends_at if needs_notice else None,
             },
             reason=note,
         )
-        audit_record(
-            actor=actor,
-            action="list.supersede",
-            obj=old,
-            before={"status": ListStatus.PUBLISHED},
-            after={"status": ListStatus.SUPERSEDED, "superseded_at": now, "superseded_by": new.pk},
-            reason=note,
-        )
-        _sync_library(
-            actor=actor,
-            listed_pairs=[(z, t) for _n, z, t in new_pairs],
-            unlisted_pairs=[(z, t) for _n, z, t in dropped],
-        )
+        if not needs_notice:
+            _after_publication(new, old, actor=actor)
     return new
+
+
+def _require_no_reopening(park_list: ParkList, snapshot: RankingSnapshot) -> None:
+    """A correction waits for a reopened review in its scope to be done, and is built from a ranking computed
+    after it (with normalised scores every nomination of the cycle is in scope)."""
+    reopenings = ReviewReopening.objects.filter(nomination__cycle_id=park_list.cycle_id)
+    if not park_list.cycle.normalise_scores:
+        if park_list.scope == ListScope.TRACK:
+            reopenings = reopenings.filter(nomination__track_id=park_list.track_id)
+        else:
+            reopenings = reopenings.filter(nomination__track__field_id=park_list.field_id)
+    if reopenings.filter(closed_at__isnull=True).exists():
+        raise WorkflowError(_("该榜单范围内有推荐正在重新评审，完成后才能更正。"), code="reopening_open")
+    last = reopenings.order_by("-closed_at").values_list("closed_at", flat=True).first()
+    if last is not None and snapshot.computed_at < last:
+        raise WorkflowError(
+            _("所选排名快照计算于 %(computed)s，早于重新评审完成（%(closed)s），请重新计算排名后再更正。")
+            % {"computed": workflow.when(snapshot.computed_at), "closed": workflow.when(last)},
+            code="stale_snapshot",
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -718,12 +1040,19 @@ def _verify_reproduction(park_list: ParkList, inputs: dict) -> list[str]:
     return problems
 
 
-def _verify_live(park_list: ParkList, inputs: dict) -> list[str]:
+def _verify_live(park_list: ParkList, inputs: dict, warnings: list) -> list[str]:
     """The scores (and criteria, nominations) the list was computed from, compared with the database now.
 
     Without normalisation only the list's own track (or field) matters; with it, every score of the cycle does
-    (a reviewer's scores elsewhere move their standardisation)."""
+    (a reviewer's scores elsewhere move their standardisation). A nomination whose review staff reopened after the
+    list was published differs by design until a correction publishes its new scores: reported in ``warnings``."""
     problems = []
+    reopened = set(
+        ReviewReopening.objects.filter(
+            nomination__cycle_id=park_list.cycle_id, opened_at__gte=park_list.published_at
+        ).values_list("nomination_id", flat=True)
+    )
+    reopened_differences: set = set()
     live = collect_inputs(park_list.cycle)
     if live["criteria"] != inputs.get("criteria"):
         problems.append(_("该批次评价维度（权重或满分）与榜单计算输入不一致。"))
@@ -745,6 +1074,9 @@ def _verify_live(park_list: ParkList, inputs: dict) -> list[str]:
         problems.append(_("推荐项目 #%(id)s 是计算后新进入评审结果的。") % {"id": pk})
     for pk in sorted(stored_nominations.keys() & live_nominations.keys()):
         if stored_nominations[pk] != live_nominations[pk]:
+            if pk in reopened:
+                reopened_differences.add(pk)
+                continue
             problems.append(_("推荐项目 #%(id)s 的基本信息或最终提交时间已变化。") % {"id": pk})
 
     def scores(source):
@@ -760,6 +1092,9 @@ def _verify_live(park_list: ParkList, inputs: dict) -> list[str]:
         if before == now:
             continue
         nomination, reviewer, criterion = key
+        if nomination in reopened:
+            reopened_differences.add(nomination)
+            continue
         problems.append(
             _(
                 "推荐项目 #%(nomination)s 专家 #%(reviewer)s 的%(criterion)s评分：榜单输入为 %(before)s，当前为 %(now)s。"
@@ -771,6 +1106,10 @@ def _verify_live(park_list: ParkList, inputs: dict) -> list[str]:
                 "before": _fmt(before),
                 "now": _fmt(now),
             }
+        )
+    for pk in sorted(reopened_differences):
+        warnings.append(
+            _("推荐项目 #%(id)s 在榜单发布后经重新评审，评分已变化，以之后发布的更正版本为准。") % {"id": pk}
         )
     return problems
 
@@ -800,7 +1139,7 @@ def list_verify(park_list: ParkList) -> Verification:
     inputs = park_list.inputs
     if not inputs:
         return Verification(hashes, [_("该榜单没有存储计算输入，无法重新计算。")], [], warnings)
-    live = _verify_live(park_list, inputs)
+    live = _verify_live(park_list, inputs, warnings)
     if live and park_list.status == ListStatus.SUPERSEDED:
         # History: a later version answers for the scores as they are now; this one keeps what it was built from.
         warnings.append(

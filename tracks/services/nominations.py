@@ -1,12 +1,19 @@
-"""Writes of nominations: create, edit, and every status change (the only way a status changes).
+"""Writes of nominations: create, edit, discard, and every status change (the only way a status changes).
+
+``nomination_transition`` makes one transition of tracks.workflow.TRANSITIONS for a person; ``nominations_transition_bulk``
+makes one for many nominations at once when a gate, a publication or the deadline sweep moves them (one audit row
+per nomination). Both write the status inside ``status_door()``, the only place a nomination's status is written.
 
 Also the nomination window's one exception, a province's extension (``window_extension_grant``), and the in-app
 notices these changes send (to the province's officials and the zone's committee).
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -21,15 +28,18 @@ from .. import selectors, workflow
 from ..models import (
     QUOTA_STATUSES,
     Cycle,
+    CycleStatus,
     LibraryEntry,
     LibraryStatus,
     Nomination,
+    NominationStatus,
     ProvinceQuota,
     Track,
     TrackStatus,
     WindowExtension,
 )
 from ..models.indicators import INDICATOR_FIELDS
+from ..models.status_door import status_door
 from .notifications import notify_many
 
 EDITABLE_FIELDS = ["track", "origin", "cultivation_model", "public_summary", "narrative", *INDICATOR_FIELDS]
@@ -84,6 +94,15 @@ def _check_window(cycle: Cycle, province, now=None):
         raise WorkflowError(
             _("不在推荐窗口期内：%(window)s。") % {"window": window_text(cycle, province)},
             code="window_closed",
+        )
+
+
+def _check_phase_for_drafts(cycle: Cycle):
+    """Drafts are started only while the cycle takes nominations (its 推荐 phase)."""
+    if cycle.status != CycleStatus.NOMINATION:
+        raise WorkflowError(
+            _("本批次处于“%(phase)s”阶段，不在推荐期内。") % {"phase": cycle.get_status_display()},
+            code="phase",
         )
 
 
@@ -169,9 +188,18 @@ def _label(nomination) -> str:
     return f"{nomination.zone.display_name}「{nomination.track.name}」"
 
 
-def _notify_transition(nomination: Nomination, action: str, actor, reason: str):
-    officials = list(selectors.officials_of(nomination.province))
-    preparers = list(selectors.preparers_of(nomination.zone))
+def _notify_transition(nomination: Nomination, action: str, actor, reason: str, people: dict | None = None):
+    """The notice of one transition. ``people`` caches the officials of each province and the preparers of each
+    zone when many nominations move at once."""
+    people = {} if people is None else people
+    key = ("province", nomination.province_id)
+    if key not in people:
+        people[key] = list(selectors.officials_of(nomination.province))
+    officials = people[key]
+    key = ("zone", nomination.zone_id)
+    if key not in people:
+        people[key] = list(selectors.preparers_of(nomination.zone))
+    preparers = people[key]
     label = _label(nomination)
     year = nomination.cycle.year
     if action == "submit":
@@ -211,6 +239,46 @@ def _notify_transition(nomination: Nomination, action: str, actor, reason: str):
             lambda: _("%(year)s年度 %(label)s 已通过形式审查，受理并入库。") % {"year": year, "label": label},
             nomination,
         )
+    elif action == "lapse":
+        _notify(
+            officials + preparers,
+            lambda: (
+                _("%(year)s年度 %(label)s 未在补正期限内重新推荐，已标记为逾期未补正：%(reason)s")
+                % {"year": year, "label": label, "reason": reason}
+            ),
+            nomination,
+        )
+    elif action == "expire_draft":
+        _notify(
+            officials + preparers,
+            lambda: (
+                _("%(year)s年度 %(label)s 在推荐截止前未推荐，已标记为未推荐。")
+                % {"year": year, "label": label}
+            ),
+            nomination,
+        )
+    elif action == "close_under_reviewed":
+        _notify(
+            officials,
+            lambda: (
+                _("%(year)s年度 %(label)s 评审不足：%(reason)s")
+                % {"year": year, "label": label, "reason": reason}
+            ),
+            nomination,
+        )
+    elif action in ("mark_listed", "mark_not_listed"):
+        _notify(
+            officials + preparers,
+            lambda: (
+                (
+                    _("%(year)s年度 %(label)s 已列入发布的重点新赛道园区榜单。")
+                    if action == "mark_listed"
+                    else _("%(year)s年度 %(label)s 未列入已发布的重点新赛道园区榜单。")
+                )
+                % {"year": year, "label": label}
+            ),
+            nomination,
+        )
     elif action == "withdraw_duplicate":
         _notify(
             officials + preparers,
@@ -232,6 +300,7 @@ def nomination_create(
     """Start a draft for a zone. Zone preparers for their own zone, officials for any zone of their province."""
     if not workflow.may_create_for_zone(actor, zone):
         raise PermissionDenied(_("您无权为该高新区创建推荐。"))
+    _check_phase_for_drafts(cycle)
     _check_window(cycle, zone.province)
     track = _canonical(track)
     nomination = Nomination(cycle=cycle, province=zone.province, zone=zone, track=track, created_by=actor)
@@ -276,6 +345,10 @@ def nominations_create_many(*, actor, cycle: Cycle, rows: list[tuple], request=N
     lists the messages refusing rows[i], as ``nomination_create`` would raise them; when any row is refused nothing
     is written and no nomination is returned. Call it inside a transaction.
     """
+    try:
+        _check_phase_for_drafts(cycle)
+    except WorkflowError as error:
+        return [], [list(error.messages) for _row in rows]
     errors: list[list[str]] = [[] for _row in rows]
     allowed: dict = {}
     windows: dict = {}
@@ -383,10 +456,24 @@ def missing_for_submit(nomination: Nomination) -> list[str]:
 # Status changes
 
 
+def _refuse_phase(transition, nomination, now):
+    refusal = workflow.phase_refusal(transition, nomination, now)
+    if refusal:
+        raise WorkflowError(refusal, code="phase")
+
+
+def resubmit_deadline(cycle: Cycle, province, now) -> datetime.datetime:
+    """A returned nomination may be resubmitted until the later of its province's window close and the cycle's
+    补正 days after the return (domain.md: even after the window)."""
+    _opens, closes = nomination_window(cycle, province)
+    return max(closes, now + datetime.timedelta(days=cycle.resubmit_days))
+
+
 def nomination_transition(
     *, actor, nomination: Nomination, action: str, reason: str = "", request=None
 ) -> Nomination:
-    """Make one workflow transition: check who and from which state, apply the rules, record it, atomically."""
+    """Make one workflow transition: check who, from which state and in which phase, apply the rules, record it,
+    atomically."""
     transition = workflow.TRANSITIONS.get(action)
     if transition is None:
         raise WorkflowError(_("未知的操作：%(action)s") % {"action": action})
@@ -415,35 +502,142 @@ def nomination_transition(
                 code="invalid_state",
             )
         now = timezone.now()
+        _refuse_phase(transition, current, now)
         if action == "submit":
             _check_submit(current, now)
         if action == "withdraw":
             _check_window(current.cycle, current.province, now)
 
         before = {"status": current.status}
-        changed = Nomination.objects.filter(pk=current.pk, status=current.status).update(
-            status=transition.target,
-            status_reason=reason,
-            status_changed_at=now,
-            submitted_at=now if action == "submit" else current.submitted_at,
-            version=current.version + 1,
-        )
+        changes = {
+            "status": transition.target,
+            "status_reason": reason,
+            "status_changed_at": now,
+            "version": current.version + 1,
+        }
+        if action == "submit":
+            changes["submitted_at"] = now
+            changes["resubmit_by"] = None
+        if action == "return":
+            changes["resubmit_by"] = resubmit_deadline(current.cycle, current.province, now)
+        with status_door():
+            changed = Nomination.objects.filter(pk=current.pk, status=current.status).update(**changes)
         if changed != 1:
             raise WorkflowError(_("该推荐刚被他人处理，请刷新后重试。"), code="race")
         current.refresh_from_db()
         if action == "accept":
             _library_entry_for(current, actor, request)
+        after = {"status": current.status}
+        if action == "return":
+            after["resubmit_by"] = current.resubmit_by
         audit_record(
             actor=actor,
             action=f"nomination.{action}",
             obj=current,
             before=before,
-            after={"status": current.status},
+            after=after,
             reason=reason,
             request=request,
         )
+        if action == "return":
+            reason = _("%(reason)s（请于 %(deadline)s 前修改后重新推荐）") % {
+                "reason": reason,
+                "deadline": workflow.when(current.resubmit_by),
+            }
         _notify_transition(current, action, actor, reason)
     return current
+
+
+def nominations_transition_bulk(
+    *, actor, nominations, action: str, reason: str = "", request=None, notify: bool = True
+) -> list[Nomination]:
+    """One internal transition (a gate's, a publication's, the deadline sweep's) for many nominations at once.
+
+    Rows not in a source state of the transition are left alone (another step moved them first). Each moved
+    nomination gets one audit row and its province a notice; the caller holds the transaction (and the rows are
+    locked here). Returns the nominations moved."""
+    transition = workflow.TRANSITIONS[action]
+    if not transition.internal or not workflow.may_act(actor, transition, None):
+        raise PermissionDenied(_("您无权对该推荐执行“%(label)s”。") % {"label": transition.label})
+    reason = (reason or "").strip()
+    ids = [n.pk for n in nominations] if isinstance(nominations, list | tuple) else nominations.values("pk")
+    with transaction.atomic():
+        rows = list(
+            Nomination.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids, status__in=transition.sources)
+            .select_related("cycle", "province", "zone", "track")
+            .order_by("pk")
+        )
+        if not rows:
+            return []
+        now = timezone.now()
+        records = [(row, {"status": row.status}, {"status": transition.target}) for row in rows]
+        with status_door():
+            for source in {row.status for row in rows}:
+                Nomination.objects.filter(
+                    pk__in=[r.pk for r in rows if r.status == source], status=source
+                ).update(
+                    status=transition.target,
+                    status_reason=reason,
+                    status_changed_at=now,
+                    version=F("version") + 1,
+                )
+        for row in rows:
+            row.status, row.status_reason, row.status_changed_at = transition.target, reason, now
+            row.version += 1
+            row._loaded_status = row.status
+        audit_records_bulk(
+            actor=actor, action=f"nomination.{action}", records=records, reason=reason, request=request
+        )
+        if notify:
+            people: dict = {}
+            for row in rows:
+                _notify_transition(row, action, actor, reason, people)
+    return rows
+
+
+def nomination_discard(*, actor, nomination: Nomination, request=None) -> None:
+    """Its author (or the province) discards a draft that was never submitted, before the window closes; audited.
+    Nothing a province submitted is ever deleted: a draft once submitted is withdrawn instead."""
+    with transaction.atomic():
+        current = (
+            Nomination.objects.select_for_update(of=("self",))
+            .select_related("cycle", "province", "zone", "track")
+            .order_by()
+            .get(pk=nomination.pk)
+        )
+        if not workflow.may_discard(actor, current):
+            raise PermissionDenied(_("只能删除从未推荐过的草稿。"))
+        attachments = list(current.attachments.all())
+        audit_record(
+            actor=actor,
+            action="nomination.discard",
+            obj=current,
+            before={**snapshot(current), "attachments": [a.sha256 for a in attachments]},
+            after=None,
+            request=request,
+        )
+        files = [a.file for a in attachments]
+        for attachment in attachments:
+            attachment.delete()
+        current.delete()
+        transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files if f.name])
+
+
+def nominations_lapse_overdue(*, actor=None, cycle: Cycle | None = None, now=None, reason: str = "") -> list:
+    """Returned nominations past their 补正 deadline become 逾期未补正 (final, not counted in the quota).
+
+    Run by the gates and on a schedule (``manage.py close_overdue``); running it again changes nothing."""
+    now = now or timezone.now()
+    overdue = Nomination.objects.filter(status=NominationStatus.RETURNED, resubmit_by__lt=now)
+    if cycle is not None:
+        overdue = overdue.filter(cycle=cycle)
+    return nominations_transition_bulk(
+        actor=actor,
+        nominations=list(overdue.only("pk")),
+        action="lapse",
+        reason=reason or _("补正期限已过，未重新推荐。"),
+    )
 
 
 def _check_submit(nomination: Nomination, now):
@@ -454,7 +648,8 @@ def _check_submit(nomination: Nomination, now):
             % {"fields": pgettext("list separator", "、").join(missing)},
             code="incomplete",
         )
-    _check_window(nomination.cycle, nomination.province, now)
+    if nomination.status == NominationStatus.DRAFT:
+        _check_window(nomination.cycle, nomination.province, now)
     quota = province_quota(nomination.cycle, nomination.province)
     # A returned nomination already holds its place: resubmitting it does not take another one.
     used = quota_used(nomination.cycle, nomination.province, exclude=nomination)
@@ -510,6 +705,12 @@ def window_extension_grant(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("请填写延期理由。")}, code="reason_required")
+    if cycle.status not in (CycleStatus.PLANNING, CycleStatus.NOMINATION):
+        raise ValidationError(
+            _("推荐窗口只能在“推荐”阶段延期；本批次处于“%(phase)s”阶段。")
+            % {"phase": cycle.get_status_display()},
+            code="phase",
+        )
     if closes_at <= cycle.nomination_closes_at:
         raise ValidationError(
             {

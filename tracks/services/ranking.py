@@ -81,14 +81,9 @@ MIN_NORMALISE = 3  # below this many scored nominations a reviewer's scores stay
 TRIM_FROM = 5  # from this many scores on, drop one highest and one lowest
 SQRT_PRECISION = 50
 
-# Nominations that reached review; drafts, returned, rejected and withdrawn ones are never ranked.
-RANKED_STATUSES = (
-    NominationStatus.ACCEPTED,
-    NominationStatus.IN_REVIEW,
-    NominationStatus.SCORED,
-    NominationStatus.LISTED,
-    NominationStatus.NOT_LISTED,
-)
+# Nominations that reached review; drafts, returned, rejected and withdrawn ones are never ranked. Under-reviewed
+# ones stay in the inputs (flagged, not ranked), so the inputs read the same before and after review closes.
+RANKED_STATUSES = tuple(sorted(NominationStatus.REVIEWED))
 
 TWO_PLACES = Decimal("0.01")
 

@@ -14,8 +14,16 @@ domain.md, Workflow → Review. The rules, each in one place:
 * Every write checks who may make it, locks or conditionally updates the assignment row, carries the assignment's
   ``version`` where a reviewer edits (a stale form is refused, never silently applied), writes the audit event and
   does all of it in one ``transaction.atomic()``.
+* Review work happens only in the cycle's 评审 phase and only while the nomination's scope (track, field) is open
+  (tracks.workflow.review_closed_for). ``review_close_scope`` closes a track or field early (scores not
+  normalised), ``review_close_nominations`` is what closing does (also for the whole cycle, at 评审结束): pending
+  assignments close as 未完成, nominations in review become 已评分 or 评审不足. After that the only way to change a
+  score is ``nomination_review_reopen``, once the nomination's list is published: the start of a correction.
+* An assignment is due at the cycle's review deadline (``due_at`` empty) unless staff give it its own time; one made
+  when the cycle's deadline has passed is due ``LATE_ASSIGNMENT_DAYS`` later, never in the past.
 """
 
+import datetime
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -32,39 +40,38 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import roles
-from audit.services import audit_record
+from audit.services import audit_record, audit_records_bulk
 
+from .. import workflow
 from ..models import (
-    FROZEN_LIST_STATUSES,
     Assignment,
     AssignmentStatus,
     ConflictDeclaration,
     Criterion,
     Cycle,
     CycleStatus,
-    ListEntry,
     Nomination,
     NominationStatus,
+    ReviewClosure,
     ReviewerProfile,
+    ReviewReopening,
     Score,
 )
-from .nominations import nomination_transition
+from .nominations import nomination_transition, nominations_transition_bulk
 from .notifications import notify, notify_many
 
 S = AssignmentStatus
 
 #: Assignments that count towards a nomination's K reviewers.
-ACTIVE_STATUSES = (S.INVITED, S.ACCEPTED, S.SUBMITTED)
+ACTIVE_STATUSES = tuple(sorted(S.ACTIVE))
 #: Assignments still waiting for the reviewer (an answer or a submission): these can be overdue.
-PENDING_STATUSES = (S.INVITED, S.ACCEPTED)
+PENDING_STATUSES = tuple(sorted(S.PENDING))
 #: Answers that take a reviewer off a nomination for good.
-WITHDRAWN_STATUSES = (S.DECLINED, S.CONFLICT, S.REMOVED)
-#: Nominations that can be given reviewers.
-ASSIGNABLE_NOMINATIONS = (NominationStatus.ACCEPTED, NominationStatus.IN_REVIEW)
-#: Nominations whose scores may still change (after the list is published they are listed / not listed).
-SCORABLE_NOMINATIONS = (NominationStatus.ACCEPTED, NominationStatus.IN_REVIEW, NominationStatus.SCORED)
-#: Stages of the cycle in which review work happens (reopening may fall into the public-notice stage).
-REVIEW_STAGES = (CycleStatus.REVIEW, CycleStatus.PUBLICATION)
+WITHDRAWN_STATUSES = tuple(sorted(S.WITHDRAWN))
+#: Nominations that can be given reviewers (while their scope's review is open).
+ASSIGNABLE_NOMINATIONS = tuple(sorted(NominationStatus.REVIEWING))
+#: A replacement or an addition made after the cycle's deadline is due this many days later.
+LATE_ASSIGNMENT_DAYS = 3
 
 TWO_PLACES = Decimal("0.01")
 
@@ -337,12 +344,53 @@ def _require_staff(actor):
 
 
 def _require_review_open(cycle: Cycle):
-    if cycle.status not in REVIEW_STAGES or cycle.criteria_frozen_at is None:
+    if cycle.status in CycleStatus.AFTER_REVIEW:
         raise ReviewError(
-            _("%(cycle)s尚未进入评审阶段：请先在年度批次中将其推进到「评审中」（评价维度随之冻结）。")
+            _("%(cycle)s的评审已结束，评审任务和评分不能再变更。") % {"cycle": cycle}, code="review_closed"
+        )
+    if cycle.status != CycleStatus.REVIEW or cycle.criteria_frozen_at is None:
+        raise ReviewError(
+            _("%(cycle)s尚未进入评审阶段：请先在年度批次中将其推进到“评审”（评价维度随之冻结）。")
             % {"cycle": cycle},
             code="review_not_open",
         )
+
+
+def _require_scope_open(nomination: Nomination):
+    """Review work on this nomination: the cycle is in 评审 and its track's (or field's) review is still open."""
+    _require_review_open(nomination.cycle)
+    if workflow.review_closed_for(nomination.cycle, track=nomination.track):
+        raise ReviewError(
+            _("“%(track)s”的评审已结束，评审任务和评分不能再变更。") % {"track": nomination.track.name},
+            code="review_closed",
+        )
+
+
+def open_reopening(assignment: Assignment) -> ReviewReopening | None:
+    """The post-publication reopening this assignment was reopened in, while it is still open."""
+    return (
+        ReviewReopening.objects.filter(
+            nomination_id=assignment.nomination_id, closed_at__isnull=True, assignments=assignment
+        )
+        .order_by("-opened_at")
+        .first()
+    )
+
+
+def due_for_new(cycle: Cycle, now=None, own=None):
+    """The ``due_at`` to store on a new assignment: staff's own time, or empty (the cycle's deadline), or, when
+    the cycle's deadline has passed, a few days from now: never a time already gone."""
+    now = now or timezone.now()
+    if own is not None:
+        return own
+    if cycle.review_closes_at is None or cycle.review_closes_at > now:
+        return None
+    return now + datetime.timedelta(days=LATE_ASSIGNMENT_DAYS)
+
+
+def effective_due(assignment: Assignment):
+    """When an assignment is due: its own time, or its cycle's review deadline."""
+    return assignment.due_at or assignment.nomination.cycle.review_closes_at
 
 
 def _require_own(actor, assignment: Assignment):
@@ -420,7 +468,7 @@ def _notify_new(assignments) -> None:
     for assignment in assignments:
         by_user[assignment.reviewer.user].append(assignment)
     for user, mine in by_user.items():
-        due = min((a.due_at for a in mine if a.due_at), default=None)
+        due = min((d for d in (effective_due(a) for a in mine) if d), default=None)
         notify(
             user=user,
             message=_("您有 %(n)s 项新的评审任务，请在 %(due)s 前接受并签署保密与回避承诺后评分。")
@@ -465,6 +513,14 @@ class AutoResult:
             else:
                 parts.append(str(CONFLICT_TEXT.get(code, code)))
         return _("；").join(parts)
+
+    def shortfall_rows(self) -> list[str]:
+        """The nominations this plan leaves short of reviewers, as lines for a gate's check."""
+        return [
+            _("%(nomination)s：还差 %(n)s 名")
+            % {"nomination": workflow.nomination_label(self.nominations[s.nomination_id]), "n": s.missing}
+            for s in self.plan.shortfalls
+        ]
 
     def rows(self):
         """Per nomination: its choices, exclusions and shortfall, for the result page."""
@@ -558,6 +614,7 @@ def _fill(
     )
     if dry_run or not plan.choices:
         return result
+    due = due_for_new(cycle)
     rows = [
         Assignment(
             reviewer=reviewers[c.reviewer_id],
@@ -566,7 +623,7 @@ def _fill(
             assigned_by=assigned_by,
             explanation=_("%(label)s：%(value)s")
             % {"label": label or _("自动分配"), "value": result.explain_choice(c)},
-            due_at=cycle.review_closes_at,
+            due_at=due,
         )
         for c in plan.choices
     ]
@@ -607,7 +664,7 @@ def _assignable_nominations(cycle: Cycle, field=None, ids=None):
         queryset = queryset.filter(track__field=field)
     if ids is not None:
         queryset = queryset.filter(pk__in=ids)
-    return list(queryset.order_by("pk"))
+    return list(workflow.in_open_scope(queryset, cycle).order_by("pk"))
 
 
 def assignment_auto(*, cycle: Cycle, actor, field=None, dry_run: bool = False, request=None) -> AutoResult:
@@ -646,11 +703,27 @@ def assignment_auto(*, cycle: Cycle, actor, field=None, dry_run: bool = False, r
     return result
 
 
+def assignment_plan_preview(cycle: Cycle) -> AutoResult:
+    """What the automatic assignment would give the cycle's accepted nominations now (nothing written, no lock):
+    the 评审 gate's reviewer check."""
+    nominations = Nomination.objects.filter(cycle=cycle, status__in=ASSIGNABLE_NOMINATIONS).select_related(
+        "cycle", "province", "zone", "track__field"
+    )
+    if cycle.status == CycleStatus.REVIEW:
+        nominations = workflow.in_open_scope(nominations, cycle)
+    nominations = list(nominations.order_by("pk"))
+    records, panel, reviewers = _panel_inputs(cycle, nominations)
+    plan = plan_assignments(records, panel, declarations_of(reviewers), cycle.reviewers_per_nomination)
+    return AutoResult(
+        cycle=cycle, plan=plan, nominations={n.pk: n for n in nominations}, reviewers=reviewers, dry_run=True
+    )
+
+
 def _refill_after_withdrawal(assignment: Assignment, actor, request=None) -> AutoResult | None:
     """A decline or a conflict gives the nomination a new reviewer from its panel (inside the caller's transaction)."""
     nomination = assignment.nomination
     cycle = nomination.cycle
-    if cycle.status not in REVIEW_STAGES or nomination.status not in ASSIGNABLE_NOMINATIONS:
+    if cycle.status != CycleStatus.REVIEW or nomination.status not in ASSIGNABLE_NOMINATIONS:
         return None
     nominations = _assignable_nominations(cycle, ids=[nomination.pk])
     label = _("自动补派（原专家%(why)s）") % {"why": assignment.get_status_display()}
@@ -724,13 +797,16 @@ def _create_by_hand(*, actor, nomination, reviewer, reason, due_at, request, rep
     explanation += _("：无回避关系") + ("" if in_panel else _("；非本领域评审专家"))
     if reason:
         explanation += _("；理由：%(reason)s") % {"reason": reason}
+    now = timezone.now()
+    if due_at is not None and due_at <= now:
+        raise ReviewError(_("评审任务的截止时间必须晚于现在。"), code="due_in_past")
     assignment = Assignment.objects.create(
         reviewer=reviewer,
         nomination=nomination,
         status=S.INVITED,
         assigned_by=actor,
         explanation=explanation,
-        due_at=due_at or nomination.cycle.review_closes_at,
+        due_at=due_for_new(nomination.cycle, now, own=due_at),
     )
     audit_record(
         actor=actor,
@@ -771,7 +847,7 @@ def assignment_add(
     reason = (reason or "").strip()
     with transaction.atomic():
         current = _locked_nomination(nomination)
-        _require_review_open(current.cycle)
+        _require_scope_open(current)
         if current.status not in ASSIGNABLE_NOMINATIONS:
             raise ReviewError(
                 _("推荐当前状态为“%(status)s”，不能分配评审专家。")
@@ -796,7 +872,7 @@ def assignment_replace(
     with transaction.atomic():
         nomination = _locked_nomination(assignment.nomination)
         old = _locked(assignment)
-        _require_review_open(nomination.cycle)
+        _require_scope_open(nomination)
         if old.status not in PENDING_STATUSES:
             raise _state_error(old, _("替换"))
         reviewer = ReviewerProfile.objects.select_related("zone", "user").get(pk=reviewer.pk)
@@ -822,7 +898,7 @@ def assignment_replace(
             nomination=nomination,
             reviewer=reviewer,
             reason=reason,
-            due_at=old.due_at,
+            due_at=old.due_at if old.due_at and old.due_at > timezone.now() else None,
             request=request,
             replaces=old,
         )
@@ -840,7 +916,7 @@ def assignment_accept(*, actor, assignment: Assignment, pledge: bool, request=No
     with transaction.atomic():
         current = _locked(assignment)
         _require_own(actor, current)
-        _require_review_open(current.nomination.cycle)
+        _require_scope_open(current.nomination)
         if current.status != S.INVITED:
             raise _state_error(current, _("接受"))
         reasons = reviewer_conflicts(current.reviewer, current.nomination)
@@ -993,12 +1069,15 @@ def _prepare_scoring(actor, assignment: Assignment, version) -> tuple[Assignment
         )
     if cycle.criteria_frozen_at is None:
         raise ReviewError(_("评价维度尚未冻结，暂不能评分。"), code="criteria_not_frozen")
-    if current.nomination.status not in SCORABLE_NOMINATIONS:
-        raise ReviewError(
-            _("推荐当前状态为“%(status)s”，评分不能再修改。")
-            % {"status": current.nomination.get_status_display()},
-            code="nomination_closed",
-        )
+    current.reopening = open_reopening(current)
+    if current.reopening is None:
+        _require_scope_open(current.nomination)
+        if current.nomination.status not in ASSIGNABLE_NOMINATIONS:
+            raise ReviewError(
+                _("推荐当前状态为“%(status)s”，评分不能再修改。")
+                % {"status": current.nomination.get_status_display()},
+                code="nomination_closed",
+            )
     criteria = criteria_of(cycle)
     existing = {
         s.criterion.code: s for s in Score.objects.filter(assignment=current).select_related("criterion")
@@ -1141,6 +1220,8 @@ def score_submit(
         _write_scores(current, criteria, existing, parsed, final_comments)
         now = timezone.now()
         _conditional(current, (S.ACCEPTED,), status=S.SUBMITTED, submitted_at=now)
+        if current.reopening is not None:
+            _close_reopening_if_done(current.reopening, now)
         audit_record(
             actor=actor,
             action="score.submit",
@@ -1158,19 +1239,9 @@ def score_submit(
     return current
 
 
-def published_list_using(nomination_id: int):
-    """The published (or superseded) list whose entries include this nomination, or None."""
-    entry = (
-        ListEntry.objects.filter(nomination_id=nomination_id, park_list__status__in=FROZEN_LIST_STATUSES)
-        .select_related("park_list")
-        .order_by("park_list__published_at", "pk")
-        .first()
-    )
-    return entry.park_list if entry is not None else None
-
-
 def score_reopen(*, actor, assignment: Assignment, reason: str, request=None) -> Assignment:
-    """Staff reopen a submitted score, with a reason, until a published list uses it (then only a correction)."""
+    """Staff reopen a submitted score, with a reason, while its scope's review is open. Once review has closed, the
+    only way is ``nomination_review_reopen`` after publication (the start of a correction)."""
     _require_staff(actor)
     reason = (reason or "").strip()
     if not reason:
@@ -1179,15 +1250,14 @@ def score_reopen(*, actor, assignment: Assignment, reason: str, request=None) ->
         current = _locked(assignment)
         if current.status != S.SUBMITTED:
             raise _state_error(current, _("重新开放"))
-        park_list = published_list_using(current.nomination_id)
-        if park_list is not None or current.nomination.status in (
-            NominationStatus.LISTED,
-            NominationStatus.NOT_LISTED,
+        if current.nomination.cycle.status in CycleStatus.AFTER_REVIEW or workflow.review_closed_for(
+            current.nomination.cycle, track=current.nomination.track
         ):
             raise ReviewError(
-                _("该评分已用于已发布的榜单%(list)s，不能重新开放；如需更改，请发布更正版本。")
-                % {"list": _("《%(title)s》") % {"title": park_list.title} if park_list else ""},
-                code="published",
+                _(
+                    "评审已结束，评分不能再重新开放；榜单发布后，可对单个推荐发起“重新评审”，其结果以更正版本发布。"
+                ),
+                code="review_closed",
             )
         before = {"status": current.status, "submitted_at": current.submitted_at}
         _conditional(current, (S.SUBMITTED,), status=S.ACCEPTED, submitted_at=None, status_reason=reason)
@@ -1255,3 +1325,218 @@ def reminders_send(*, actor, cycle: Cycle, now=None, request=None) -> int:
                 request=request,
             )
     return len(rows)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Closing review: per scope ahead of the cycle, or the whole cycle at 评审结束
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def review_close_nominations(*, actor, cycle: Cycle, nominations, reason: str = "", request=None) -> dict:
+    """What closing review does to a set of the cycle's nominations (inside the caller's transaction): pending
+    assignments close as 未完成; nominations in review become 已评分 with at least three submitted reviews, else
+    评审不足; returned ones not resubmitted become 逾期未补正. Returns the counts."""
+    ids = list(nominations.values_list("pk", flat=True))
+    # Nominations before assignments: the lock order of every review write.
+    list(
+        Nomination.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk").values_list("pk")
+    )
+    pending = list(
+        Assignment.objects.select_for_update(of=("self",))
+        .filter(nomination_id__in=ids, status__in=PENDING_STATUSES)
+        .select_related("reviewer__user")
+        .order_by("pk")
+    )
+    closing_reason = reason or _("评审结束时尚未完成。")
+    if pending:
+        for status in sorted({a.status for a in pending}):
+            Assignment.objects.filter(
+                pk__in=[a.pk for a in pending if a.status == status], status=status
+            ).update(status=S.INCOMPLETE, status_reason=closing_reason, version=F("version") + 1)
+        audit_records_bulk(
+            actor=actor,
+            action="assignment.close",
+            records=[(a, {"status": a.status}, {"status": S.INCOMPLETE}) for a in pending],
+            reason=closing_reason,
+            request=request,
+        )
+        by_user = defaultdict(int)
+        users = {}
+        for assignment in pending:
+            by_user[assignment.reviewer.user_id] += 1
+            users[assignment.reviewer.user_id] = assignment.reviewer.user
+        for user_id, n in by_user.items():
+            notify(
+                user=users[user_id],
+                message=_("%(cycle)s的评审已结束，您尚未完成的 %(n)s 项评审任务已关闭为“未完成”。")
+                % {"cycle": cycle, "n": n},
+                link=assignments_link(),
+            )
+    reviewing = (
+        Nomination.objects.filter(pk__in=ids, status__in=ASSIGNABLE_NOMINATIONS)
+        .annotate(reviews=Count("assignments", filter=Q(assignments__status=S.SUBMITTED)))
+        .values_list("pk", "reviews")
+    )
+    scored = [pk for pk, reviews in reviewing if reviews >= workflow.MIN_REVIEWS]
+    short = [pk for pk, reviews in reviewing if reviews < workflow.MIN_REVIEWS]
+    nominations_transition_bulk(
+        actor=actor, nominations=[Nomination(pk=pk) for pk in scored], action="close_review", request=request
+    )
+    nominations_transition_bulk(
+        actor=actor,
+        nominations=[Nomination(pk=pk) for pk in short],
+        action="close_under_reviewed",
+        reason=_("评审结束时提交的专家评分不足 %(n)s 份，不参加排名。") % {"n": workflow.MIN_REVIEWS},
+        request=request,
+    )
+    returned = list(Nomination.objects.filter(pk__in=ids, status=NominationStatus.RETURNED).only("pk"))
+    nominations_transition_bulk(
+        actor=actor,
+        nominations=returned,
+        action="lapse",
+        reason=_("评审已结束，退回修改的推荐未重新推荐。"),
+        request=request,
+    )
+    return {"closed_assignments": len(pending), "scored": len(scored), "under_reviewed": len(short)}
+
+
+def review_close_scope(
+    *, actor, cycle: Cycle, field, track=None, reason: str = "", request=None
+) -> ReviewClosure:
+    """Close the review of one track (or a whole field) ahead of the cycle, so its list can be built and go on
+    notice. Only while the cycle is in 评审 and its scores are not normalised; through the gate
+    tracks.workflow.scope_close_gate (refusing, or with a written reason)."""
+    from .cycles import gate_enforce
+
+    _require_staff(actor)
+    reason = (reason or "").strip()
+    if track is not None and track.field_id != field.pk:
+        raise ReviewError(_("所选赛道不属于该领域。"), code="track_field")
+    with transaction.atomic():
+        current = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        gate = workflow.scope_close_gate(current, field=field, track=track)
+        gate_enforce(gate, reason)
+        closure = ReviewClosure.objects.create(
+            cycle=current,
+            field=field,
+            track=track,
+            closed_at=timezone.now(),
+            closed_by=actor,
+            reason=reason,
+            overridden=[c.as_dict() for c in gate.overrides],
+        )
+        nominations = Nomination.objects.filter(cycle=current, track__field=field)
+        if track is not None:
+            nominations = nominations.filter(track=track)
+        counts = review_close_nominations(
+            actor=actor, cycle=current, nominations=nominations, request=request
+        )
+        audit_record(
+            actor=actor,
+            action="review.close_scope",
+            obj=closure,
+            after={
+                "field": field.pk,
+                "track": track.pk if track is not None else None,
+                "checks": gate.outcomes(),
+                "overridden": [c.as_dict() for c in gate.overrides],
+                **counts,
+            },
+            reason=reason,
+            request=request,
+        )
+    return closure
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# After publication: reopening one nomination's review (the start of a rescored correction)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def nomination_review_reopen(
+    *, actor, nomination: Nomination, assignments, reason: str, request=None
+) -> ReviewReopening:
+    """Staff reopen chosen submitted scores of one nomination after its list is published, with a reason. The
+    reviewers score again; the published list stands until a correction built from a newer ranking is published
+    (after public notice, since it rescores). One nomination of a cycle at a time."""
+    _require_staff(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewError(_("重新评审必须填写理由。"), code="reason_required")
+    with transaction.atomic():
+        current = _locked_nomination(nomination)
+        if current.status not in (NominationStatus.LISTED, NominationStatus.NOT_LISTED):
+            raise ReviewError(
+                _("只有榜单已发布的推荐（已入榜或未入榜）可以重新评审；当前状态为“%(status)s”。")
+                % {"status": current.get_status_display()},
+                code="invalid_state",
+            )
+        other = (
+            ReviewReopening.objects.filter(nomination__cycle=current.cycle, closed_at__isnull=True)
+            .select_related("nomination__zone", "nomination__track", "nomination__province")
+            .first()
+        )
+        if other is not None:
+            raise ReviewError(
+                _("%(nomination)s 的重新评审尚未完成；每次只能重新评审一个推荐。")
+                % {"nomination": workflow.nomination_label(other.nomination)},
+                code="reopening_open",
+            )
+        chosen = list(
+            Assignment.objects.select_for_update(of=("self",))
+            .filter(nomination=current, pk__in=[a.pk for a in assignments], status=S.SUBMITTED)
+            .select_related("reviewer__user")
+            .order_by("pk")
+        )
+        if not chosen:
+            raise ReviewError(_("请选择至少一份已提交的评分重新开放。"), code="no_assignment")
+        now = timezone.now()
+        reopening = ReviewReopening.objects.create(
+            nomination=current, reason=reason, opened_at=now, opened_by=actor
+        )
+        reopening.assignments.set(chosen)
+        for assignment in chosen:
+            before = {"status": assignment.status, "submitted_at": assignment.submitted_at}
+            _conditional(
+                assignment, (S.SUBMITTED,), status=S.ACCEPTED, submitted_at=None, status_reason=reason
+            )
+            audit_record(
+                actor=actor,
+                action="score.reopen",
+                obj=assignment,
+                before=before,
+                after={"status": assignment.status, "submitted_at": None, "reopening": reopening.pk},
+                reason=reason,
+                request=request,
+            )
+            notify(
+                user=assignment.reviewer.user,
+                message=_(
+                    "%(nomination)s 的榜单发布后，业务管理员重新开放了您的评分，请修改后再次提交。理由：%(reason)s"
+                )
+                % {"nomination": current, "reason": reason},
+                link=assignment_link(assignment),
+            )
+        audit_record(
+            actor=actor,
+            action="review.reopen_nomination",
+            obj=current,
+            after={"reopening": reopening.pk, "assignments": [a.pk for a in chosen]},
+            reason=reason,
+            request=request,
+        )
+    return reopening
+
+
+def _close_reopening_if_done(reopening: ReviewReopening, now) -> None:
+    """A reopening is done when every assignment it reopened is submitted again (inside score_submit)."""
+    if reopening.assignments.exclude(status=S.SUBMITTED).exists():
+        return
+    if ReviewReopening.objects.filter(pk=reopening.pk, closed_at__isnull=True).update(closed_at=now):
+        reopening.closed_at = now
+        audit_record(
+            actor=None,
+            action="review.reopen_done",
+            obj=reopening.nomination,
+            after={"reopening": reopening.pk, "closed_at": now},
+        )

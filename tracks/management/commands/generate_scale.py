@@ -30,6 +30,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 
 from accounts import roles
 from audit.services import audit_record
@@ -50,6 +51,7 @@ from tracks.models import (
     Track,
     TrackStatus,
 )
+from tracks.models.status_door import late_states_allowed
 from tracks.services import lists as list_services
 from tracks.services.ranking import ranking_compute
 from zones.models import Province, Zone
@@ -446,19 +448,9 @@ class Command(BaseCommand):
     def _cycle(self, index: int, year: int) -> int:
         o = self.opts
         rng = random.Random(f"{o['seed']}:cycle:{index}")
-        cycle = Cycle.objects.create(
-            year=year,
-            title=f"{year}年度国家高新区新赛道培育",
-            status=CycleStatus.REVIEW,
-            nomination_opens_at=at(year, 3, 1),
-            nomination_closes_at=at(year, 4, 30, 18),
-            review_opens_at=at(year, 6, 1),
-            review_closes_at=at(year, 7, 15),
-            criteria_frozen_at=at(year, 6, 1),
-            default_quota=max(6, o["nominations_per_cycle"] // len(self.provinces) + 1),
-            notice_days=7,
-            reviewers_per_nomination=o["reviewers_per_nomination"],
-        )
+        # Rows made directly in late states, as at the end of a real round (status_door.LATE_STATE_MODULES).
+        with late_states_allowed():
+            cycle = self._cycle_row(year, o)
         criteria = Criterion.objects.bulk_create(
             [
                 Criterion(
@@ -467,16 +459,35 @@ class Command(BaseCommand):
                 for order, (code, name, weight) in enumerate(CRITERIA)
             ]
         )
-        nominations = self._stage("nominations", self._nominations, cycle, rng)
+        with late_states_allowed():
+            nominations = self._stage("nominations", self._nominations, cycle, rng)
         self._stage("assignments+scores", self._scores, cycle, nominations, criteria, rng)
         snapshot = self._stage("ranking_compute", ranking_compute, cycle=cycle, actor=self.staff)
         published = self._stage("lists", self._lists, cycle, snapshot)
-        Nomination.objects.filter(cycle=cycle, status=NominationStatus.SCORED).update(
-            status=NominationStatus.NOT_LISTED, status_changed_at=at(year, 8, 11, 10)
-        )
-        Cycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.CLOSED)
+        with late_states_allowed():
+            Nomination.objects.filter(cycle=cycle, status=NominationStatus.SCORED).update(
+                status=NominationStatus.NOT_LISTED, status_changed_at=at(year, 8, 11, 10)
+            )
+            Cycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.CLOSED)
         self.stdout.write(f"  {year}: 推荐 {len(nominations)} 项，已发布榜单 {published} 个")
         return published
+
+    def _cycle_row(self, year, o) -> Cycle:
+        return Cycle.objects.create(
+            year=year,
+            title=f"{year}年度国家高新区新赛道培育",
+            status=CycleStatus.REVIEW_CLOSED,
+            nomination_opens_at=at(year, 3, 1),
+            nomination_closes_at=at(year, 4, 30, 18),
+            review_opens_at=at(year, 6, 1),
+            review_closes_at=at(year, 7, 15),
+            criteria_frozen_at=at(year, 6, 1),
+            # Never after now: lists are built from rankings computed after review closed.
+            review_closed_at=min(at(year, 7, 20), timezone.now()),
+            default_quota=max(6, o["nominations_per_cycle"] // len(self.provinces) + 1),
+            notice_days=7,
+            reviewers_per_nomination=o["reviewers_per_nomination"],
+        )
 
     def _nominations(self, cycle, rng) -> list[dict]:
         o = self.opts
@@ -560,7 +571,6 @@ class Command(BaseCommand):
                     reviewer_id=reviewer["id"],
                     nomination_id=nomination["id"],
                     status=AssignmentStatus.SUBMITTED,
-                    due_at=at(year, 7, 15),
                     responded_at=submitted - datetime.timedelta(days=5),
                     pledge_signed_at=submitted - datetime.timedelta(days=5),
                     submitted_at=submitted,
