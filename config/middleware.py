@@ -27,10 +27,9 @@ def _nul_parameters(query) -> list[str]:
 
 
 def api_error(status: int, code: str, detail: str, errors: dict | None = None) -> JsonResponse:
-    """The API's error body: a machine code, a message, and the messages of each parameter where there are any."""
-    body = {"code": code, "detail": detail}
-    if errors:
-        body["errors"] = errors
+    """The API's error body (tracks/api/errors.py): a machine code, a message, and the messages of each parameter
+    (an empty object when no parameter is to blame)."""
+    body = {"code": code, "detail": detail, "errors": errors or {}}
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
 

@@ -24,3 +24,10 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
+
+# Errors of paths no view answered (a URL no route matches, an uncaught exception): JSON in the API's error shape
+# under /api/, the site's own pages elsewhere (tracks/api/errors.py).
+handler400 = "tracks.api.errors.handler400"
+handler403 = "tracks.api.errors.handler403"
+handler404 = "tracks.api.errors.handler404"
+handler500 = "tracks.api.errors.handler500"

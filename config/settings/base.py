@@ -257,21 +257,48 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # A page or page size that is no whole number ≥ 1 is a 400, not silently the default (tracks/api/pagination.py).
+    "DEFAULT_PAGINATION_CLASS": "tracks.api.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every refusal in the one error shape {code, detail, errors} (tracks/api/errors.py).
+    "EXCEPTION_HANDLER": "tracks.api.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "tracks.api.schema.ApiAutoSchema",
 }
+# The schema as client generators read it (issue 17, tracks/api/schema.py): an ASCII title (the package name a
+# generator makes of it), separate request and response components, named enums, operation ids without the
+# /api/v1 prefix.
 SPECTACULAR_SETTINGS = {
-    "TITLE": "新赛道培育库 API",
-    "DESCRIPTION": "国家高新区新赛道培育库的开放接口 / Open API of the New-Track Registry",
-    "VERSION": "1.0.0",
+    "TITLE": "NTR API",
+    "DESCRIPTION": (
+        "新赛道培育库（国家高新区新赛道培育库）的接口 / API of the New-Track Registry.\n\n"
+        "Open, read-only and cached: zones, provinces, fields, tracks, cycles, the library and the park lists. "
+        "For provincial systems, with `Authorization: Token <key>`: nominations (create, edit, submit, "
+        "withdraw), the caller's zones and the province's quota (`/api/v1/portal/…`, never cached).\n\n"
+        "Every error answers one shape, `Error` (`code`, `detail`, `errors`); branch on `code`. "
+        "The changelog of /api/v1/ is in the README."
+    ),
+    "VERSION": "1.1.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Each choice set one component with an English name (the public subsets: tracks/api/enums.py).
+    "ENUM_NAME_OVERRIDES": {
+        "NominationStatusEnum": "tracks.models.choices.NominationStatus",
+        "CycleStatusEnum": "tracks.models.choices.CycleStatus",
+        "OriginEnum": "tracks.models.choices.Origin",
+        "CultivationModelEnum": "tracks.models.choices.CultivationModel",
+        "LibraryStatusEnum": "tracks.api.enums.PUBLIC_LIBRARY_STATUSES",
+        "ListStatusEnum": "tracks.api.enums.PUBLIC_LIST_STATUSES",
+        "ListScopeEnum": "tracks.models.choices.ListScope",
+        "CriterionCodeEnum": "tracks.models.choices.CriterionCode",
+        "RegionEnum": "zones.models.Region.Code",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "tracks.api.schema.add_error_responses",
+        "tracks.api.schema.finish_schema",
     ],
 }
 

@@ -43,9 +43,8 @@ class Endpoint:
 
     @property
     def is_api_detail(self) -> bool:
-        return (
-            self.is_api and ("(?P<pk>" in self.route or "(?P<code>" in self.route) and self.name is not None
-        )
+        lookups = ("(?P<pk>", "(?P<code>", "(?P<year>", "(?P<cycle_year>")
+        return self.is_api and any(lookup in self.route for lookup in lookups) and self.name is not None
 
 
 def _join(prefix: str, part: str) -> str:
@@ -235,6 +234,8 @@ FILLERS = {
     },
     "api-public:library-detail": {"": lambda w: {"pk": w.entries[W.ZS].pk}},
     "api-public:list-detail": LISTS,
+    "api-public:cycle-detail": {"": lambda w: {"year": w.open_cycle.year}},
+    "api-portal-quota-detail": {"": lambda w: {"cycle_year": w.open_cycle.year}},
     # custom admin views
     "admin:app_list": {
         label: (lambda lbl: lambda w: {"app_label": lbl})(label)

@@ -358,6 +358,16 @@ api-nomination-withdraw[zs]                      POST   401  403  A    404  403 
 api-nomination-withdraw[zs]                      PATCH  401  405  405  405  403  403  403  403  403  403
 api-nomination-withdraw[zs]                      DELETE 401  405  405  405  403  403  403  403  403  403
 
+# --- api-portal (the token API: the caller's zones and the province's quota)
+api-portal-quota-detail                          GET    401  A    A    A    403  403  403  403  403  403
+api-portal-quota-detail                          POST   401  405  405  405  403  403  403  403  403  403
+api-portal-quota-detail                          PATCH  401  405  405  405  403  403  403  403  403  403
+api-portal-quota-detail                          DELETE 401  405  405  405  403  403  403  403  403  403
+api-portal-quota-list                            GET    401  A    A    A    403  403  403  403  403  403
+api-portal-quota-list                            POST   401  405  405  405  403  403  403  403  403  403
+api-portal-zone-list                             GET    401  A    A    A    403  403  403  403  403  403
+api-portal-zone-list                             POST   401  405  405  405  403  403  403  403  403  403
+
 # --- api-
 api-docs                                         GET    A    A    A    A    A    A    A    A    A    A
 api-docs                                         POST   405  405  405  405  405  405  405  405  405  405
@@ -365,6 +375,18 @@ api-public:api-root                              GET    A    A    A    A    A   
 api-public:api-root                              POST   403  405  405  405  405  405  405  405  405  405
 api-public:api-root+format                       GET    A    A    A    A    A    A    A    A    A    A
 api-public:api-root+format                       POST   403  405  405  405  405  405  405  405  405  405
+api-public:cycle-detail                          GET    A    A    A    A    A    A    A    A    A    A
+api-public:cycle-detail                          POST   405  405  405  405  405  405  405  405  405  405
+api-public:cycle-detail                          PATCH  405  405  405  405  405  405  405  405  405  405
+api-public:cycle-detail                          DELETE 405  405  405  405  405  405  405  405  405  405
+api-public:cycle-detail+format                   GET    A    A    A    A    A    A    A    A    A    A
+api-public:cycle-detail+format                   POST   405  405  405  405  405  405  405  405  405  405
+api-public:cycle-detail+format                   PATCH  405  405  405  405  405  405  405  405  405  405
+api-public:cycle-detail+format                   DELETE 405  405  405  405  405  405  405  405  405  405
+api-public:cycle-list                            GET    A    A    A    A    A    A    A    A    A    A
+api-public:cycle-list                            POST   405  405  405  405  405  405  405  405  405  405
+api-public:cycle-list+format                     GET    A    A    A    A    A    A    A    A    A    A
+api-public:cycle-list+format                     POST   405  405  405  405  405  405  405  405  405  405
 api-public:field-detail                          GET    A    A    A    A    A    A    A    A    A    A
 api-public:field-detail                          POST   405  405  405  405  405  405  405  405  405  405
 api-public:field-detail                          PATCH  405  405  405  405  405  405  405  405  405  405

@@ -110,8 +110,8 @@ def test_a_refusal_never_names_another_provinces_proposal(proposal):
     assert proposed.status_code == missing.status_code == 400
     assert NAME not in proposed.content.decode()
     # the same answer as an id that does not exist, but for the id itself
-    assert proposed.json() == {"track": [f"无效主键 “{track.pk}” － 对象不存在。"]}
-    assert missing.json() == {"track": ["无效主键 “987654321” － 对象不存在。"]}
+    assert proposed.json()["errors"] == {"track": [f"无效主键 “{track.pk}” － 对象不存在。"]}
+    assert missing.json()["errors"] == {"track": ["无效主键 “987654321” － 对象不存在。"]}
 
 
 def test_its_own_province_still_names_it(proposal):

@@ -142,7 +142,14 @@ def test_status_is_read_only(world):
 def test_a_zone_of_another_province_is_400_with_a_clear_message(world):
     response = api(world.gd).post(URL, payload(world, zone_key=NJ), format="json")
     assert response.status_code == 400
-    assert response.json() == {"zone": ["「南京高新技术产业开发区」不属于广东省，您不能为其创建推荐。"]}
+    message = ["「南京高新技术产业开发区」不属于广东省，您不能为其创建推荐。"]
+    # the error shape, with v1's top-level field key beside it
+    assert response.json() == {
+        "code": "invalid",
+        "detail": "请求参数或提交的数据有误。",
+        "errors": {"zone": message},
+        "zone": message,
+    }
     response = api(world.zs).post(URL, payload(world, zone_key=GZ), format="json")
     assert response.status_code == 400
     assert response.json()["zone"] == [
@@ -155,7 +162,7 @@ def test_the_zone_cannot_change_after_creation(world):
     draft = nomination(world)
     response = api(world.gd).patch(f"{URL}{draft.pk}/", {"zone": f.zone(GZ).pk}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"zone": ["推荐创建后不能更改国家高新区。"]}
+    assert response.json()["errors"] == {"zone": ["推荐创建后不能更改国家高新区。"]}
 
 
 def test_a_proposed_track_of_another_province_cannot_be_named(world):
@@ -164,7 +171,7 @@ def test_a_proposed_track_of_another_province_cannot_be_named(world):
     response = api(world.gd).post(URL, payload(world, track=track.pk), format="json")
     assert response.status_code == 400
     # answered as a track that does not exist: the refusal names nothing of another province's proposal
-    assert response.json() == {"track": [f"无效主键 “{track.pk}” － 对象不存在。"]}
+    assert response.json()["errors"] == {"track": [f"无效主键 “{track.pk}” － 对象不存在。"]}
 
 
 def test_submit_outside_the_window_is_400_with_the_window(world):
@@ -188,6 +195,7 @@ def test_submit_over_the_quota_is_409_with_the_reason(world):
     assert response.json() == {
         "detail": "广东省本批次推荐名额为 1 项，已全部使用，不能再推荐。",
         "code": "quota_exceeded",
+        "errors": {},
     }
 
 
@@ -207,7 +215,7 @@ def test_a_stale_version_is_409(world):
         client.patch(f"{URL}{draft.pk}/", {"narrative": "A", "version": 1}, format="json").status_code == 200
     )
     stale = client.patch(f"{URL}{draft.pk}/", {"narrative": "B", "version": 1}, format="json")
-    assert stale.status_code == 409 and stale.json()["code"] == "stale"
+    assert stale.status_code == 409 and stale.json()["code"] == "version_conflict"
 
 
 def test_withdraw_with_a_reason(world):

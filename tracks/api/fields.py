@@ -2,6 +2,7 @@
 
 import re
 
+from django.http import QueryDict
 from rest_framework import serializers
 
 from .filters import MAX_ID
@@ -26,4 +27,55 @@ class IdRelatedField(serializers.PrimaryKeyRelatedField):
             data = int(data.strip())
         if not 1 <= data <= MAX_ID:
             self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# JSON bodies carry the JSON types the schema gives (issue 17); form bodies, where every value is text, are read as
+# before. A client generated from the schema sends these types; a value of another type is a 400 naming the field,
+# never silently converted (``"12"`` for a count, ``12`` for a text).
+
+
+def _json_body(field) -> bool:
+    """Whether the body being validated came as JSON (a form or multipart body is a QueryDict of strings)."""
+    data = getattr(field.root, "initial_data", None)
+    return data is not None and not isinstance(data, QueryDict)
+
+
+class StrictCharField(serializers.CharField):
+    """Text: a JSON string (a number is refused, not turned into text)."""
+
+    def to_internal_value(self, data):
+        if _json_body(self) and not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A whole number: a JSON integer (``"12"``, ``true`` and ``12.5`` are refused)."""
+
+    def to_internal_value(self, data):
+        if _json_body(self) and (isinstance(data, bool) or not isinstance(data, int | float)):
+            self.fail("invalid")
+        if isinstance(data, float) and not data.is_integer():
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIdRelatedField(IdRelatedField):
+    """An id: a JSON integer in a JSON body, digits in a form body."""
+
+    def to_internal_value(self, data):
+        if _json_body(self) and isinstance(data, str):
+            self.fail("incorrect_type", data_type="str")
+        return super().to_internal_value(data)
+
+
+class JsonDecimalField(serializers.DecimalField):
+    """Money and rates: answered as a string with two decimals (exact); a request may send the string or a JSON
+    number (documented as both, tracks.api.schema.JsonDecimalFieldExtension). ``true`` is refused."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
         return super().to_internal_value(data)

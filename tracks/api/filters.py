@@ -6,14 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from zones.models import Region
 
-from ..models import LibraryStatus, ListStatus
+from ..models import CycleStatus, LibraryStatus, ListStatus, NominationStatus
 
 # The largest id a PostgreSQL bigint (and SQLite's INTEGER) holds: a larger number is a 400, never a 500.
 MAX_ID = 2**63 - 1
 
 
 class IdFilter(django_filters.NumberFilter):
-    """An integer id in [1, MAX_ID]; anything else is refused with a 400 by the filter backend."""
+    """An integer id in [1, MAX_ID]; anything else is refused with a 400 by the filter backend (the schema says
+    so: ``integer``, ``minimum``, ``maximum``, see tracks.api.schema)."""
 
     field_class = forms.IntegerField
 
@@ -61,6 +62,7 @@ class LibraryFilter(django_filters.FilterSet):
 
 class ParkListFilter(django_filters.FilterSet):
     cycle = IdFilter(field_name="cycle__year", max_value=9999, help_text=_("年度，如 2025"))
+    cycle_year = IdFilter(field_name="cycle__year", max_value=9999, help_text=_("年度，如 2025"))
     field = django_filters.CharFilter(field_name="field__code")
     track = IdFilter(field_name="track_id")
     status = django_filters.ChoiceFilter(
@@ -71,3 +73,36 @@ class ParkListFilter(django_filters.FilterSet):
         ],
         help_text="notice | published | superseded",
     )
+
+
+# A cycle's year, as the model bounds it.
+YEAR_MIN, YEAR_MAX = 2020, 2100
+
+
+class YearFilter(IdFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", YEAR_MIN)
+        kwargs.setdefault("max_value", YEAR_MAX)
+        super().__init__(*args, **kwargs)
+
+
+class CycleFilter(django_filters.FilterSet):
+    # Every phase (the enum the answers use); a cycle in planning is not public, so ``planning`` finds none.
+    status = django_filters.ChoiceFilter(choices=CycleStatus.choices)
+
+
+class DeprecatedIdFilter(IdFilter):
+    schema_deprecated = True  # marked deprecated in the schema (tracks.api.schema.BoundedFilterExtension)
+
+
+class NominationFilter(django_filters.FilterSet):
+    """The token API's filters: ids are bounded whole numbers (an id outside the caller's scope finds nothing, the
+    same as one that does not exist)."""
+
+    cycle_year = YearFilter(field_name="cycle__year", help_text=_("年度，如 2026"))
+    cycle = DeprecatedIdFilter(
+        field_name="cycle_id", help_text=_("年度批次的内部编号（已弃用，请用 cycle_year）")
+    )
+    status = django_filters.ChoiceFilter(choices=NominationStatus.choices)
+    zone = IdFilter(field_name="zone_id")
+    track = IdFilter(field_name="track_id")

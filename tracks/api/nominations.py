@@ -2,14 +2,20 @@
 
 ``Authorization: Token <key>`` (DRF authtoken: ``manage.py drf_create_token USERNAME`` or the portal's profile
 page). Only officials and zone committees may use it. The queryset is ``selectors.nominations_for(user)``, so
-another province's nomination is a 404 on every verb. Refusals carry the service's Chinese message:
-400 for a rule (window, state, completeness, a zone of another province), 409 for the quota or a stale version.
+another province's nomination is a 404 on every verb. Refusals answer the API's error shape (tracks/api/errors.py)
+with the service's Chinese message and a stable code: 400 for a rule (``window_closed``, ``phase``,
+``invalid_state``, ``incomplete``, a zone of another province …), 409 for ``quota_exceeded`` or
+``version_conflict``. Nothing of it is cached: every answer is ``Cache-Control: private, no-store``.
+
+The schema documents JSON bodies only (what generated clients send); form and multipart bodies are still read, as
+v1 always did.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
@@ -26,11 +32,10 @@ from ..services.nominations import (
     nomination_transition,
     nomination_update,
 )
-from .fields import IdRelatedField
-from .filters import MAX_ID
+from .errors import error_body
+from .fields import JsonDecimalField, StrictCharField, StrictIdRelatedField, StrictIntegerField
+from .filters import MAX_ID, YEAR_MAX, YEAR_MIN, NominationFilter
 
-# Refusals that are a conflict with the current state of other rows rather than a bad request.
-CONFLICT_CODES = {"quota_exceeded", "stale", "race"}
 CONTENT_FIELDS = ["origin", "cultivation_model", "public_summary", "narrative", *INDICATOR_FIELDS]
 
 
@@ -42,13 +47,58 @@ class IsPortalUser(permissions.BasePermission):
         return province is not None
 
 
+class PortalAPIMixin:
+    """What every view of the token API shares: token (or portal session) authentication, portal users only, and
+    answers no cache may keep (they are one province's working data)."""
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [permissions.IsAuthenticated, IsPortalUser]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class DeprecatedIdRelatedField(StrictIdRelatedField):
+    schema_deprecated = True  # marked deprecated in the schema (tracks.api.schema.IdRelatedFieldExtension)
+
+
+class CycleYearField(StrictIntegerField):
+    """``cycle_year``: the nomination's cycle by its year, read and written (the id in ``cycle`` is deprecated)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", required=False, min_value=YEAR_MIN, max_value=YEAR_MAX, **kwargs)
+
+    def to_representation(self, nomination):
+        return nomination.cycle.year
+
+    def run_validation(self, data=serializers.empty):
+        # the year, validated as a bounded whole number, merged into the data under its own name (source "*")
+        return {"cycle_year": super().run_validation(data)}
+
+
 class NominationSerializer(serializers.ModelSerializer):
-    cycle = IdRelatedField(
-        queryset=Cycle.objects.all(), required=False, help_text=gettext_lazy("默认为当前开放推荐的年度批次。")
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.IntegerField: StrictIntegerField,
+        models.PositiveIntegerField: StrictIntegerField,
+        models.DecimalField: JsonDecimalField,
+    }
+
+    cycle = DeprecatedIdRelatedField(
+        queryset=Cycle.objects.all(),
+        required=False,
+        help_text=gettext_lazy(
+            "年度批次的内部编号（已弃用，请用 cycle_year）；默认为当前开放推荐的年度批次。"
+        ),
     )
-    zone = IdRelatedField(queryset=Zone.objects.all())
-    track = IdRelatedField(queryset=Track.objects.all())
-    version = serializers.IntegerField(
+    cycle_year = CycleYearField(help_text=gettext_lazy("年度，如 2026；创建时默认为当前开放推荐的年度批次。"))
+    zone = StrictIdRelatedField(queryset=Zone.objects.all())
+    track = StrictIdRelatedField(queryset=Track.objects.all())
+    version = StrictIntegerField(
         required=False,
         min_value=1,
         max_value=MAX_ID,
@@ -60,6 +110,7 @@ class NominationSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "cycle",
+            "cycle_year",
             "province",
             "zone",
             "track",
@@ -124,35 +175,40 @@ class NominationSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(_("推荐创建后不能更改年度批次。"))
         return cycle
 
+    def validate(self, attrs):
+        year = attrs.pop("cycle_year", None)
+        if year is None:
+            return attrs
+        cycle = Cycle.objects.filter(year=year).first()
+        if cycle is None:
+            raise serializers.ValidationError(
+                {"cycle_year": [_("%(year)s年度批次不存在。") % {"year": year}]}
+            )
+        if "cycle" in attrs and attrs["cycle"].pk != cycle.pk:
+            raise serializers.ValidationError({"cycle_year": [_("与 cycle 指定的年度批次不一致。")]})
+        if self.instance is not None and cycle.pk != self.instance.cycle_id:
+            raise serializers.ValidationError({"cycle_year": [_("推荐创建后不能更改年度批次。")]})
+        attrs["cycle"] = cycle
+        return attrs
+
 
 class ActionSerializer(serializers.Serializer):
-    """The body of submit and withdraw: an optional reason (a string field, so a NUL in it is a 400 like any other
-    field's, never a 500 at the database)."""
+    """The body of submit and withdraw: an optional reason."""
 
-    reason = serializers.CharField(
-        required=False, allow_blank=True, allow_null=True, default="", trim_whitespace=False
+    # A string field, so a NUL in it is a 400 like any other field's, never a 500 at the database.
+
+    reason = StrictCharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        default="",
+        trim_whitespace=False,
+        help_text=gettext_lazy("理由（可选）"),
     )
 
 
-def _refusal(error: DjangoValidationError) -> Response:
-    """A service's refusal as an API answer: the message, its code, and field errors where there are any."""
-    code = getattr(error, "code", None)
-    body = {"detail": _("；").join(error.messages), "code": code or "invalid"}
-    if hasattr(error, "error_dict"):
-        body["errors"] = {
-            ("non_field_errors" if name == NON_FIELD_ERRORS else name): [
-                m for e in errors for m in e.messages
-            ]
-            for name, errors in error.error_dict.items()
-        }
-        codes = {e.code for errors in error.error_dict.values() for e in errors if e.code}
-        if len(codes) == 1 and code is None:
-            body["code"] = codes.pop()
-    conflict = body["code"] in CONFLICT_CODES
-    return Response(body, status=status.HTTP_409_CONFLICT if conflict else status.HTTP_400_BAD_REQUEST)
-
-
 class NominationViewSet(
+    PortalAPIMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -162,10 +218,9 @@ class NominationViewSet(
     """推荐: list, read, create and edit my nominations; submit (recommend) and withdraw them."""
 
     serializer_class = NominationSerializer
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
-    permission_classes = [permissions.IsAuthenticated, IsPortalUser]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    filterset_fields = ["cycle", "status", "zone", "track"]
+    filterset_class = NominationFilter
+    conflict_actions = ("partial_update", "submit", "withdraw")  # 409: quota_exceeded, version_conflict
 
     def get_queryset(self):
         return selectors.nominations_for(self.request.user).order_by("-cycle__year", "zone__key", "pk")
@@ -176,11 +231,6 @@ class NominationViewSet(
             self.get_object()
         return super().options(request, *args, **kwargs)
 
-    def handle_exception(self, exc):
-        if isinstance(exc, DjangoValidationError):
-            return _refusal(exc)
-        return super().handle_exception(exc)
-
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -188,7 +238,7 @@ class NominationViewSet(
         cycle = data.get("cycle") or selectors.open_cycle()
         if cycle is None:
             return Response(
-                {"detail": _("当前没有开放推荐的年度批次。"), "code": "no_open_cycle"},
+                error_body("no_open_cycle", _("当前没有开放推荐的年度批次。")),
                 status=status.HTTP_400_BAD_REQUEST,
             )
         nomination = nomination_create(
@@ -222,7 +272,11 @@ class NominationViewSet(
 
     def _transition(self, request, action_name):
         nomination = self.get_object()
-        body = ActionSerializer(data=request.data if hasattr(request.data, "get") else {})
+        if request.data is None:  # a JSON null: no body is {}, anything but an object is a 400
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("请求体应为 JSON 对象，或不带请求体。")]}
+            )
+        body = ActionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         nomination_transition(
             actor=request.user,
@@ -234,11 +288,13 @@ class NominationViewSet(
         nomination = self.get_queryset().get(pk=nomination.pk)
         return Response(self.get_serializer(nomination).data)
 
+    @extend_schema(request=ActionSerializer, responses=NominationSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """推荐 (省级主管部门): the window must be open and the province's quota not used up."""
         return self._transition(request, "submit")
 
+    @extend_schema(request=ActionSerializer, responses=NominationSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         """撤回 (省级主管部门), before acceptance; an optional ``reason``."""

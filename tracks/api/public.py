@@ -9,9 +9,8 @@ carries Last-Modified.
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 
@@ -30,12 +29,13 @@ from ..public.caching import (
     shared_store,
 )
 from . import serializers_public as s
-from .filters import LibraryFilter, ParkListFilter, TrackFilter, ZoneFilter
+from .filters import YEAR_MAX, YEAR_MIN, CycleFilter, LibraryFilter, ParkListFilter, TrackFilter, ZoneFilter
+from .pagination import StrictPageNumberPagination
 
 API_MAX_AGE = 60
 
 
-class PublicPagination(PageNumberPagination):
+class PublicPagination(StrictPageNumberPagination):
     page_size = 50
     page_query_param = "page"
     page_size_query_param = "page_size"
@@ -116,6 +116,29 @@ class FieldViewSet(PublicReadOnlyViewSet):
 
     def get_queryset(self):
         return Field.objects.order_by("order", "code")
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "year", {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}, OpenApiParameter.PATH
+            )
+        ]
+    )
+)
+class CycleViewSet(PublicReadOnlyViewSet):
+    """年度批次: each year's round past planning, newest first, with its phase and windows (nothing per province:
+    a province's quota and extension are under the token API). Filter: `status` (phase)."""
+
+    serializer_class = s.CycleSerializer
+    filterset_class = CycleFilter
+    lookup_field = "year"
+    lookup_value_regex = r"[0-9]{4}"
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.cycles_public()
 
 
 class TrackViewSet(PublicReadOnlyViewSet):

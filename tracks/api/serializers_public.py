@@ -3,17 +3,31 @@
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from zones.models import Province, Zone
+from zones.models import Province, Region, Zone
 
-from ..models import Field, LibraryEntry, ListEntry, ParkList, Track
+from ..models import (
+    CriterionCode,
+    Cycle,
+    CycleStatus,
+    Field,
+    LibraryEntry,
+    ListEntry,
+    ListScope,
+    ParkList,
+    Track,
+)
 from ..services.lists import CRITERION_COLUMNS
+from .enums import PUBLIC_LIBRARY_STATUSES, PUBLIC_LIST_STATUSES
 
 
 class ProvinceSerializer(serializers.ModelSerializer):
-    region = serializers.CharField(source="region.code", help_text="east | central | west | northeast")
+    region = serializers.ChoiceField(
+        source="region.code", choices=Region.Code.choices, help_text="east | central | west | northeast"
+    )
     region_name = serializers.CharField(source="region.name")
     strategic_area = serializers.CharField(source="strategic_area.code", default=None, allow_null=True)
 
@@ -30,7 +44,7 @@ class ProvinceRefSerializer(serializers.ModelSerializer):
 
 class ZoneSerializer(serializers.ModelSerializer):
     province = ProvinceRefSerializer()
-    region = serializers.CharField(source="province.region.code")
+    region = serializers.ChoiceField(source="province.region.code", choices=Region.Code.choices)
     strategic_area = serializers.CharField(source="strategic_area.code", default=None, allow_null=True)
 
     class Meta:
@@ -88,7 +102,9 @@ class TrackRefSerializer(serializers.ModelSerializer):
 
 
 class LibraryEntrySerializer(serializers.ModelSerializer):
-    status = serializers.CharField(help_text="cultivating (培育中) | key (重点) | watch (观察)")
+    status = serializers.ChoiceField(
+        choices=PUBLIC_LIBRARY_STATUSES, help_text="cultivating (培育中) | key (重点) | watch (观察)"
+    )
     zone = ZoneRefSerializer()
     track = TrackRefSerializer()
     field = serializers.CharField(source="track.field.code")
@@ -123,9 +139,12 @@ class ListEntrySerializer(serializers.ModelSerializer):
 
 
 class ParkListSerializer(serializers.ModelSerializer):
-    status = serializers.CharField(help_text="notice (公示中) | published (已发布) | superseded (已更正)")
-    scope = serializers.CharField(help_text="track (按赛道) | field (按领域)")
-    cycle = serializers.IntegerField(source="cycle.year")
+    status = serializers.ChoiceField(
+        choices=PUBLIC_LIST_STATUSES, help_text="notice (公示中) | published (已发布) | superseded (已更正)"
+    )
+    scope = serializers.ChoiceField(choices=ListScope.choices, help_text="track (按赛道) | field (按领域)")
+    cycle = serializers.IntegerField(source="cycle.year", help_text="the cycle's year (v2: only cycle_year)")
+    cycle_year = serializers.IntegerField(source="cycle.year", help_text="the cycle's year")
     field = FieldRefSerializer()
     track = TrackRefSerializer(allow_null=True)
     entry_count = serializers.IntegerField(read_only=True)
@@ -147,6 +166,7 @@ class ParkListSerializer(serializers.ModelSerializer):
             "html_url",
             "title",
             "cycle",
+            "cycle_year",
             "scope",
             "field",
             "track",
@@ -179,7 +199,7 @@ class ParkListSerializer(serializers.ModelSerializer):
 
 
 class CriterionSerializer(serializers.Serializer):
-    code = serializers.CharField()
+    code = serializers.ChoiceField(choices=CriterionCode.choices)
     name = serializers.CharField()
     weight = serializers.DecimalField(max_digits=5, decimal_places=2)
     max_score = serializers.DecimalField(max_digits=6, decimal_places=2)
@@ -206,3 +226,34 @@ class ParkListDetailSerializer(ParkListSerializer):
     @extend_schema_field(ListEntrySerializer(many=True))
     def get_entries(self, park_list):
         return ListEntrySerializer(self.context["entries"], many=True).data
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    """A year's round as the public sees it: its phase and its windows (a province's own extension and quota are
+    under the token API, /api/v1/portal/quotas/)."""
+
+    title = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=CycleStatus.choices, help_text=_("阶段"))
+    url = serializers.SerializerMethodField(help_text="this cycle in the API")
+
+    class Meta:
+        model = Cycle
+        fields = [
+            "year",
+            "url",
+            "title",
+            "status",
+            "nomination_opens_at",
+            "nomination_closes_at",
+            "review_opens_at",
+            "review_closes_at",
+            "notice_days",
+        ]
+
+    @extend_schema_field(serializers.CharField())
+    def get_title(self, cycle):
+        return str(cycle)
+
+    @extend_schema_field(serializers.CharField())
+    def get_url(self, cycle):
+        return reverse("api-public:cycle-detail", args=[cycle.year])
