@@ -27,6 +27,16 @@ class Profile(models.Model):
     )
     display_name = models.CharField(_("姓名"), max_length=64, blank=True)
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    # The language the user reads e-mail and notices in (mail.services.user_language), and whether they want
+    # e-mail for non-essential notices (invitations and deadlines are always sent): the profile page sets both.
+    language = models.CharField(
+        _("通知语言"), max_length=16, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    email_notices = models.BooleanField(
+        _("接收非必要通知的邮件"),
+        default=True,
+        help_text=_("评审邀请、截止提醒等必要通知总会发送邮件。"),
+    )
     # Copied into a session at login and compared on every request (accounts.sessions): raising it ends every
     # session of the account. Role changes, deactivation and API token revocation raise it.
     security_stamp = models.PositiveIntegerField(_("安全标记"), default=0, editable=False)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import two_factor, views
+from . import profile, two_factor, views
 
 app_name = "accounts"
 
@@ -28,6 +28,7 @@ urlpatterns = [
         views.reset_by_email_only(views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
+    path("profile/", profile.profile, name="profile"),
     path("2fa/setup/", two_factor.two_factor_setup, name="two_factor_setup"),
     path("2fa/verify/", two_factor.two_factor_verify, name="two_factor_verify"),
     path("2fa/backup-codes/", two_factor.two_factor_backup_codes, name="two_factor_backup_codes"),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "tracks",
     "cultivation",
     "throttle",
+    "mail",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +227,11 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
 NTR_PASSWORD_RESET_BY_EMAIL = env_bool("NTR_PASSWORD_RESET_BY_EMAIL", bool(EMAIL_HOST))
+# The outbox (mail/, issue 16): `manage.py send_outbox` sends it; a row refused with 5xx this many times is failed.
+NTR_MAIL_MAX_ATTEMPTS = int(os.environ.get("NTR_MAIL_MAX_ATTEMPTS", "3"))
+NTR_MAIL_RETRY_SECONDS = int(os.environ.get("NTR_MAIL_RETRY_SECONDS", "600"))
+NTR_MAIL_LEASE_SECONDS = int(os.environ.get("NTR_MAIL_LEASE_SECONDS", "300"))
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))
 PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # Content Security Policy (django-csp): no inline script or style anywhere; every asset is served from here.
@@ -307,6 +313,8 @@ SITE_NAME = _("新赛道培育库")
 SITE_SPONSOR = os.environ.get("SITE_SPONSOR", "科学技术部火炬高技术产业开发中心")
 SITE_ICP_NUMBER = os.environ.get("SITE_ICP_NUMBER", "")
 SITE_CONTACT = os.environ.get("SITE_CONTACT", "")
+# The site's address as readers reach it (e.g. https://ntr.example.gov.cn), for links in e-mail.
+SITE_URL = os.environ.get("SITE_URL", "")
 
 # Demo accounts exist only where this is on; production never seeds them.
 ALLOW_DEMO_DATA = True

@@ -319,6 +319,8 @@ FILLERS = {
     "admin:tracks_review_ranking": {"": lambda w: {"year": w.review_cycle.year}},
     "admin:tracks_review_ranking_xlsx": {"": lambda w: {"year": w.review_cycle.year}},
     "admin:tracks_review_nomination": {"": lambda w: {"pk": w.in_review[W.ZS].pk}},
+    "admin:tracks_review_pack": {"": lambda w: {"year": w.review_cycle.year}},
+    "admin:tracks_review_pack_xlsx": {"": lambda w: {"year": w.review_cycle.year}},
     # the assignment (a reviewer's workspace) and its scores are scoped per reviewer
     "admin:tracks_assignment_change": ASSIGNMENTS,
     "admin:tracks_assignment_history": ASSIGNMENTS,

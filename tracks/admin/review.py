@@ -13,8 +13,16 @@ import datetime
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.db.models import Case, Count, F, IntegerField, Value, When
+from django.db.models.functions import Coalesce
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -251,7 +259,22 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             queryset = Assignment.objects.select_related(*self.list_select_related)
         else:
             queryset = selectors.assignments_for(request.user)
-        return queryset.annotate(score_count=Count("scores"))
+        return queryset.annotate(
+            score_count=Count("scores"),
+            # What needs action first: an invitation to answer, then scoring not submitted, then the rest;
+            # within each, the earliest due (its own time, or the cycle's review deadline).
+            action_order=Case(
+                When(status=AssignmentStatus.INVITED, then=Value(0)),
+                When(status=AssignmentStatus.ACCEPTED, then=Value(1)),
+                When(status=AssignmentStatus.SUBMITTED, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            ),
+            due_order=Coalesce("due_at", "nomination__cycle__review_closes_at"),
+        )
+
+    def get_ordering(self, request):
+        return ["action_order", F("due_order").asc(nulls_last=True), "pk"]
 
     def get_list_display(self, request):
         columns = ["nomination_label", "track_name", "status_badge", "score_progress", "due", "submitted"]
@@ -624,17 +647,63 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         )
 
 
+class ScoreStateFilter(admin.SimpleListFilter):
+    """提交 or 草稿: a score is a draft while its assignment is accepted and not submitted."""
+
+    title = gettext_lazy("评分状态")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("submitted", _("已提交")), ("draft", _("草稿"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "submitted":
+            return queryset.filter(assignment__status=AssignmentStatus.SUBMITTED)
+        if self.value() == "draft":
+            return queryset.filter(assignment__status=AssignmentStatus.ACCEPTED)
+        return queryset
+
+
+class ScoreReviewerFilter(admin.SimpleListFilter):
+    """By reviewer: staff only (a reviewer sees their own scores and no other reviewer's name)."""
+
+    title = gettext_lazy("评审专家")
+    parameter_name = "reviewer"
+
+    def lookups(self, request, model_admin):
+        if not roles.is_programme_staff(request.user):
+            return []
+        return [
+            (str(pk), name)
+            for pk, name in ReviewerProfile.objects.order_by("name", "pk").values_list("pk", "name")
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(assignment__reviewer_id=value) if value and value.isdigit() else queryset
+
+
 @admin.register(Score)
 class ScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The score list: filter by cycle, panel (field), reviewer, submitted or draft; export what is filtered."""
+
     list_display = [
         "assignment_nomination",
         "assignment_reviewer",
         "criterion_name",
         "value",
         "max_score",
+        "assignment_state",
         "updated_at",
     ]
-    list_filter = ["criterion__cycle", "criterion__code"]
+    list_filter = [
+        ("criterion__cycle", admin.RelatedOnlyFieldListFilter),
+        ("assignment__nomination__track__field", admin.RelatedOnlyFieldListFilter),
+        ScoreReviewerFilter,
+        ScoreStateFilter,
+        "criterion__code",
+    ]
+    change_list_template = "admin/tracks/score/change_list.html"
     search_fields = ["assignment__reviewer__name", "assignment__nomination__zone__name"]
     list_select_related = [
         "assignment__reviewer",
@@ -661,6 +730,38 @@ class ScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("评价维度"), ordering="criterion__order")
     def criterion_name(self, obj):
         return obj.criterion.name
+
+    @admin.display(description=gettext_lazy("评分状态"), ordering="assignment__status")
+    def assignment_state(self, obj):
+        return _("已提交") if obj.assignment.status == AssignmentStatus.SUBMITTED else _("草稿")
+
+    def get_urls(self):
+        return [
+            path("export.xlsx", self.admin_site.admin_view(self.export_view), name="tracks_score_export"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        query = request.GET.urlencode()
+        extra = {"export_url": reverse("admin:tracks_score_export") + (f"?{query}" if query else "")}
+        return super().changelist_view(request, {**(extra_context or {}), **extra})
+
+    def export_view(self, request):
+        """The scores the list shows with its filters, as .xlsx (every cell through office.cells)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        from .review_scores import scores_workbook
+
+        changelist = self.get_changelist_instance(request)
+        queryset = changelist.get_queryset(request).select_related(
+            "assignment__nomination__track__field", "assignment__nomination__province"
+        )
+        response = HttpResponse(scores_workbook(queryset), content_type=review_desk.XLSX)
+        response["Content-Disposition"] = content_disposition_header(True, _("评分列表.xlsx"))
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 @admin.register(RankingSnapshot)

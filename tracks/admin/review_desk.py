@@ -22,7 +22,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -72,6 +72,8 @@ NORMALISATION_LABELS = {
 
 
 def urls(model_admin) -> list:
+    from . import review_pack, review_remind
+
     wrap = model_admin.admin_site.admin_view
 
     def view(function):
@@ -81,7 +83,9 @@ def urls(model_admin) -> list:
         path("desk/", view(desk_view), name="tracks_review_desk"),
         path("desk/<int:year>/close/", view(close_scope_view), name="tracks_review_close"),
         path("desk/<int:year>/assign/", view(assign_view), name="tracks_review_assign"),
-        path("desk/<int:year>/remind/", view(remind_view), name="tracks_review_remind"),
+        path("desk/<int:year>/remind/", view(review_remind.remind_view), name="tracks_review_remind"),
+        path("desk/<int:year>/pack/", view(review_pack.pack_view), name="tracks_review_pack"),
+        path("desk/<int:year>/pack.xlsx", view(review_pack.pack_xlsx_view), name="tracks_review_pack_xlsx"),
         path("desk/<int:year>/ranking/", view(ranking_view), name="tracks_review_ranking"),
         path("desk/<int:year>/ranking.xlsx", view(ranking_xlsx_view), name="tracks_review_ranking_xlsx"),
         path("desk/nomination/<int:pk>/", view(nomination_view), name="tracks_review_nomination"),
@@ -345,25 +349,6 @@ class ReopenForm(forms.Form):
         ]
 
 
-def remind_view(model_admin, request, year):
-    _require_staff(request)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    cycle = _cycle(year)
-    try:
-        count = review_services.reminders_send(actor=request.user, cycle=cycle, request=request)
-    except (ValidationError, PermissionDenied) as error:
-        _report(model_admin, request, error)
-    else:
-        if count:
-            model_admin.message_user(
-                request, _("已向 %(n)s 名逾期专家发送站内催办提醒。") % {"n": count}, messages.SUCCESS
-            )
-        else:
-            model_admin.message_user(request, _("当前没有逾期的评审任务。"))
-    return _redirect_desk(cycle)
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Automatic assignment
 # ---------------------------------------------------------------------------------------------------------------
@@ -463,7 +448,24 @@ def nomination_panel(nomination: Nomination) -> dict:
         if not (reviewer.is_active and reviewer.user.is_active):
             reasons.append(_("暂停接受任务"))
         (excluded if reasons else eligible).append({"reviewer": reviewer, "reasons": _("；").join(reasons)})
-    return {"assignments": assignments, "eligible": eligible, "excluded": excluded}
+    # Organisations a reviewer declared a conflict with: nominations name none, so staff check them by hand.
+    from ..services.conflicts import organisation_warnings
+
+    declared = organisation_warnings([r.pk for r in panel])
+    warnings = [
+        {
+            "reviewer": item["reviewer"],
+            "organisations": pgettext("list separator", "、").join(declared[item["reviewer"].pk]),
+        }
+        for item in eligible
+        if item["reviewer"].pk in declared
+    ]
+    return {
+        "assignments": assignments,
+        "eligible": eligible,
+        "excluded": excluded,
+        "organisation_warnings": warnings,
+    }
 
 
 def nomination_view(model_admin, request, pk):

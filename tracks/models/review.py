@@ -79,6 +79,8 @@ class ConflictDeclaration(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Nominations name no organisation: a declared organisation is shown to staff as a warning at assignment.
+    organisation = models.CharField(_("单位"), max_length=128, blank=True)
     reason = models.TextField(_("回避理由"))
     declared_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
 
@@ -89,14 +91,15 @@ class ConflictDeclaration(models.Model):
             models.CheckConstraint(
                 condition=models.Q(zone__isnull=False)
                 | models.Q(province__isnull=False)
-                | models.Q(nomination__isnull=False),
+                | models.Q(nomination__isnull=False)
+                | ~models.Q(organisation=""),
                 name="conflict_names_something",
-                violation_error_message=_("回避申报须指明高新区、省份或推荐项目。"),
+                violation_error_message=_("回避申报须指明高新区、省份、单位或推荐项目。"),
             )
         ]
 
     def __str__(self):
-        return f"{self.reviewer}: {self.zone or self.province or self.nomination}"
+        return f"{self.reviewer}: {self.zone or self.province or self.nomination or self.organisation}"
 
 
 class Assignment(models.Model):

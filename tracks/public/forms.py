@@ -73,6 +73,12 @@ class ObjectionForm(forms.Form):
         max_length=128,
         help_text=_("手机号、固定电话（如 010-12345678）或电子邮箱，仅用于核实和反馈异议处理结果。"),
     )
+    email = forms.EmailField(
+        label=_("接收回执的电子邮箱（可选）"),
+        required=False,
+        max_length=254,
+        help_text=_("填写后，回执编号将发送到该邮箱。"),
+    )
     statement = forms.CharField(
         label=_("异议内容"),
         min_length=20,
@@ -107,6 +113,7 @@ class ObjectionForm(forms.Form):
             {"inputmode": "numeric", "autocomplete": "off", "aria-describedby": "captcha-help"}
         )
         self.fields["contact"].widget.attrs.update({"autocomplete": "tel"})
+        self.fields["email"].widget.attrs.update({"autocomplete": "email"})
         self.fields["name"].widget.attrs.update({"autocomplete": "name"})
         self.fields["organisation"].widget.attrs.update({"autocomplete": "organization"})
 

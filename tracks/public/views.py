@@ -239,6 +239,7 @@ def objection_form(request, pk):
                     contact=data["contact"],
                     statement=data["statement"],
                     evidence=data["evidence"],
+                    email=data.get("email") or "",
                     request=request,
                 )
             except ValidationError as error:

@@ -17,10 +17,9 @@ The merge rule (``track_merge(source → target)``), in order, all in one transa
    get a notice.
 """
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
@@ -106,8 +105,7 @@ def track_propose(*, actor, name: str, field, description: str = "", request=Non
 def _tell_proposer(track: Track, message_factory):
     if track.proposed_by_id is None:
         return
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(user=track.proposed_by, message=str(message_factory()))
+    notify(user=track.proposed_by, message=message_factory, event="track.decided")
 
 
 def track_approve(*, actor, track: Track, reason: str = "", request=None) -> Track:
@@ -249,18 +247,19 @@ def track_merge(*, actor, source: Track, target: Track, reason: str = "", reques
         )
         source.refresh_from_db()
 
-        with translation.override(settings.LANGUAGE_CODE):
-            message = _("新赛道「%(source)s」已并入「%(target)s」，相关推荐和培育库条目已随之调整。") % {
+        def message():
+            return _("新赛道「%(source)s」已并入「%(target)s」，相关推荐和培育库条目已随之调整。") % {
                 "source": source.name,
                 "target": target.name,
             }
+
         users = {}
         for province_id in provinces:
             for user in selectors.officials_of(province_id):
                 users[user.pk] = user
         if source.proposed_by_id is not None:
             users[source.proposed_by_id] = source.proposed_by
-        notify_many(users=list(users.values()), message=message)
+        notify_many(users=list(users.values()), message=message, event="track.merged")
     return target
 
 

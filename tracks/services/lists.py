@@ -32,6 +32,7 @@ import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -492,7 +493,49 @@ def list_open_notice(*, actor, park_list: ParkList, starts_at: datetime.datetime
             before={"status": ListStatus.DRAFT},
             after={"status": park_list.status, "notice_starts_at": starts_at, "notice_ends_at": ends_at},
         )
+        _tell_provinces(park_list, "list.notice")
     return park_list
+
+
+def _tell_provinces(park_list: ParkList, event: str) -> None:
+    """The officials of the provinces with a reviewed nomination in the list's scope: the list went on notice or was
+    published (an in-app notice and its e-mail, in the caller's transaction)."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+    from django.utils import translation
+
+    from .notifications import notify_many
+
+    in_scope = Nomination.objects.filter(cycle_id=park_list.cycle_id, status__in=NominationStatus.REVIEWED)
+    if park_list.scope == ListScope.TRACK:
+        in_scope = in_scope.filter(track_id=park_list.track_id)
+    else:
+        in_scope = in_scope.filter(track__field_id=park_list.field_id)
+    users = list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            groups__name=roles.OFFICIAL,
+            profile__province__in=in_scope.values("province_id"),
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    if not users:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        link = reverse("public:list_detail", args=[park_list.pk])
+    title = park_list.title
+
+    def message():
+        if event == "list.notice":
+            return _("《%(title)s》进入公示，公示期至 %(ends)s；如有异议，请在公示期内提出。") % {
+                "title": title,
+                "ends": timezone.localtime(park_list.notice_ends_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        return _("《%(title)s》已正式发布。") % {"title": title}
+
+    notify_many(users=users, message=message, link=link, event=event)
 
 
 def notice_is_open(park_list: ParkList, now: datetime.datetime | None = None) -> bool:
@@ -655,6 +698,7 @@ def list_publish(*, actor, park_list: ParkList, now: datetime.datetime | None = 
             reason=current.correction_note,
         )
         _after_publication(current, old, actor=actor)
+        _tell_provinces(current, "list.published")
     return current
 
 
@@ -1183,11 +1227,13 @@ def objection_file(
     statement: str,
     entry: ListEntry | None = None,
     evidence=None,
+    email: str = "",
     request=None,
     now: datetime.datetime | None = None,
 ) -> Objection:
     """A signed objection to a list on notice. Anyone may file one during the notice period; it is stored, never
-    shown publicly, and must be resolved by staff before the list can be published."""
+    shown publicly, and must be resolved by staff before the list can be published. With ``email`` (a separate,
+    validated address) the receipt is also e-mailed, in the language the objector used."""
     now = now or timezone.now()
     with transaction.atomic():
         current = ParkList.objects.select_for_update(of=("self",)).order_by().get(pk=park_list.pk)
@@ -1218,6 +1264,23 @@ def objection_file(
             after={"park_list": current.pk, "entry": entry.pk if entry else None, "evidence": bool(evidence)},
             request=request,
         )
+        if email.strip():
+            from django.utils import translation
+
+            from mail.services import mail_to_address
+
+            mail_to_address(
+                email=email,
+                language=translation.get_language() or settings.LANGUAGE_CODE,
+                event="objection.receipt",
+                template="mail/objection_receipt",
+                context={
+                    "name": objection.name,
+                    "title": current.title,
+                    "receipt": objection.receipt_number,
+                    "submitted": timezone.localtime(objection.submitted_at).strftime("%Y-%m-%d %H:%M"),
+                },
+            )
     return objection
 
 

@@ -9,6 +9,7 @@ notices these changes send (to the province's officials and the zone's committee
 """
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -174,14 +175,12 @@ def _portal_link(nomination) -> str:
         return reverse("portal:nomination_detail", args=[nomination.pk])
 
 
-def _notify(users, message_factory, nomination, *, exclude=None):
-    """Tell these users (minus the one who acted) about a nomination, in the site's language."""
+def _notify(users, message_factory, nomination, *, exclude=None, event="notice"):
+    """Tell these users (minus the one who acted) about a nomination, each in their own language (and by e-mail)."""
     recipients = [user for user in users if exclude is None or user.pk != getattr(exclude, "pk", None)]
     if not recipients:
         return
-    with translation.override(settings.LANGUAGE_CODE):
-        message = str(message_factory())
-    notify_many(users=recipients, message=message, link=_portal_link(nomination))
+    notify_many(users=recipients, message=message_factory, link=_portal_link(nomination), event=event)
 
 
 def _label(nomination) -> str:
@@ -202,21 +201,22 @@ def _notify_transition(nomination: Nomination, action: str, actor, reason: str, 
     preparers = people[key]
     label = _label(nomination)
     year = nomination.cycle.year
+    tell = functools.partial(_notify, event=f"nomination.{action}")
     if action == "submit":
-        _notify(
+        tell(
             preparers,
             lambda: _("%(year)s年度 %(label)s 已由省级主管部门推荐。") % {"year": year, "label": label},
             nomination,
         )
     elif action == "withdraw":
-        _notify(
+        tell(
             officials + preparers,
             lambda: _("%(year)s年度 %(label)s 已撤回。") % {"year": year, "label": label},
             nomination,
             exclude=actor,
         )
     elif action == "return":
-        _notify(
+        tell(
             officials + preparers,
             lambda: (
                 _("%(year)s年度 %(label)s 被退回修改：%(reason)s")
@@ -225,7 +225,7 @@ def _notify_transition(nomination: Nomination, action: str, actor, reason: str, 
             nomination,
         )
     elif action == "reject":
-        _notify(
+        tell(
             officials + preparers,
             lambda: (
                 _("%(year)s年度 %(label)s 不予受理：%(reason)s")
@@ -234,13 +234,13 @@ def _notify_transition(nomination: Nomination, action: str, actor, reason: str, 
             nomination,
         )
     elif action == "accept":
-        _notify(
+        tell(
             officials + preparers,
             lambda: _("%(year)s年度 %(label)s 已通过形式审查，受理并入库。") % {"year": year, "label": label},
             nomination,
         )
     elif action == "lapse":
-        _notify(
+        tell(
             officials + preparers,
             lambda: (
                 _("%(year)s年度 %(label)s 未在补正期限内重新推荐，已标记为逾期未补正：%(reason)s")
@@ -249,7 +249,7 @@ def _notify_transition(nomination: Nomination, action: str, actor, reason: str, 
             nomination,
         )
     elif action == "expire_draft":
-        _notify(
+        tell(
             officials + preparers,
             lambda: (
                 _("%(year)s年度 %(label)s 在推荐截止前未推荐，已标记为未推荐。")
@@ -258,7 +258,7 @@ def _notify_transition(nomination: Nomination, action: str, actor, reason: str, 
             nomination,
         )
     elif action == "close_under_reviewed":
-        _notify(
+        tell(
             officials,
             lambda: (
                 _("%(year)s年度 %(label)s 评审不足：%(reason)s")
@@ -267,7 +267,7 @@ def _notify_transition(nomination: Nomination, action: str, actor, reason: str, 
             nomination,
         )
     elif action in ("mark_listed", "mark_not_listed"):
-        _notify(
+        tell(
             officials + preparers,
             lambda: (
                 (
@@ -280,7 +280,7 @@ def _notify_transition(nomination: Nomination, action: str, actor, reason: str, 
             nomination,
         )
     elif action == "withdraw_duplicate":
-        _notify(
+        tell(
             officials + preparers,
             lambda: (
                 _("%(year)s年度 %(label)s 因赛道合并与同一高新区的另一推荐重复，已撤回：%(reason)s")
@@ -327,6 +327,7 @@ def nomination_create(
                     % {"zone": zone.display_name, "year": cycle.year, "track": nomination.track.name}
                 ),
                 nomination,
+                event="nomination.create",
             )
     return nomination
 
@@ -410,6 +411,7 @@ def nominations_create_many(*, actor, cycle: Cycle, rows: list[tuple], request=N
                         % {"zone": zone.display_name, "year": cycle.year, "track": track.name}
                     ),
                     nomination,
+                    event="nomination.create",
                 )
     return nominations, errors
 
@@ -754,14 +756,19 @@ def window_extension_grant(
                 request=request,
             )
         with translation.override(settings.LANGUAGE_CODE):
-            message = _("%(year)s年度推荐窗口已为%(province)s延期至 %(closes)s：%(reason)s") % {
+            link = reverse("portal:dashboard")
+        notify_many(
+            users=list(selectors.officials_of(province)),
+            message=lambda: _("%(year)s年度推荐窗口已为%(province)s延期至 %(closes)s：%(reason)s")
+            % {
                 "year": cycle.year,
                 "province": province.name,
                 "closes": date_format(timezone.localtime(closes_at), "Y-m-d H:i"),
                 "reason": reason,
-            }
-            link = reverse("portal:dashboard")
-        notify_many(users=list(selectors.officials_of(province)), message=message, link=link)
+            },
+            link=link,
+            event="window.extended",
+        )
     return extension
 
 
@@ -772,39 +779,54 @@ def window_extension_grant(
 def window_closing_reminders(*, now=None, within=None) -> int:
     """Tell each open cycle's officials and zone committees whose window closes within ``within`` (3 days).
 
-    Run it daily (``manage.py remind_window_closing``); a user gets one notice per window close, so running it
-    again, or more often, sends nothing twice. Returns the number of notices sent."""
+    Run it daily (``manage.py remind_window_closing``); the rule 推荐窗口截止提醒 (mail.rules) may be turned off by
+    staff. A user gets one notice per window close (the key: rule, cycle and province, closing date, user), so
+    running it again, or more often, sends nothing twice. Returns the number of notices sent."""
     import datetime
 
+    from mail.rules import WINDOW_CLOSING, fire_once, rule_enabled
     from zones.models import Province
 
-    from ..models import CycleStatus, Notification
+    from ..models import CycleStatus
 
+    if not rule_enabled(WINDOW_CLOSING):
+        return 0
     now = now or timezone.now()
     within = within or datetime.timedelta(days=3)
     sent = 0
     with translation.override(settings.LANGUAGE_CODE):
         link = reverse("portal:dashboard")
-        for cycle in Cycle.objects.filter(status=CycleStatus.NOMINATION):
-            for province in Province.objects.filter(zones__isnull=False).distinct():
-                opens, closes, _extension = window_for(cycle, province)
-                if not (opens <= now <= closes and closes - now <= within):
-                    continue
-                message = _("%(year)s年度推荐窗口将于 %(closes)s 截止，请尽快完成推荐。") % {
-                    "year": cycle.year,
-                    "closes": date_format(timezone.localtime(closes), "Y-m-d H:i"),
-                }
-                users = list(selectors.officials_of(province)) + [
+    for cycle in Cycle.objects.filter(status=CycleStatus.NOMINATION):
+        for province in Province.objects.filter(zones__isnull=False).distinct():
+            opens, closes, _extension = window_for(cycle, province)
+            if not (opens <= now <= closes and closes - now <= within):
+                continue
+            users = list(selectors.officials_of(province)) + [
+                user
+                for zone in province.zones.filter(is_active=True)
+                for user in selectors.preparers_of(zone)
+            ]
+            due_on = timezone.localtime(closes).date()
+            with transaction.atomic():
+                fresh = [
                     user
-                    for zone in province.zones.filter(is_active=True)
-                    for user in selectors.preparers_of(zone)
-                ]
-                told = set(
-                    Notification.objects.filter(user__in=users, message=message, link=link).values_list(
-                        "user_id", flat=True
+                    for user in users
+                    if fire_once(
+                        rule=WINDOW_CLOSING,
+                        object_key=f"cycle:{cycle.pk}:province:{province.pk}",
+                        due_on=due_on,
+                        step=0,
+                        user=user,
                     )
+                ]
+                notify_many(
+                    users=fresh,
+                    message=lambda cycle=cycle, closes=closes: _(
+                        "%(year)s年度推荐窗口将于 %(closes)s 截止，请尽快完成推荐。"
+                    )
+                    % {"year": cycle.year, "closes": date_format(timezone.localtime(closes), "Y-m-d H:i")},
+                    link=link,
+                    event="window.closing",
                 )
-                fresh = [user for user in users if user.pk not in told]
-                notify_many(users=fresh, message=message, link=link)
-                sent += len(fresh)
+            sent += len(fresh)
     return sent

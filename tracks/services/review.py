@@ -471,9 +471,12 @@ def _notify_new(assignments) -> None:
         due = min((d for d in (effective_due(a) for a in mine) if d), default=None)
         notify(
             user=user,
-            message=_("您有 %(n)s 项新的评审任务，请在 %(due)s 前接受并签署保密与回避承诺后评分。")
+            message=lambda mine=mine, due=due: _(
+                "您有 %(n)s 项新的评审任务，请在 %(due)s 前接受并签署保密与回避承诺后评分。"
+            )
             % {"n": len(mine), "due": _due_text(due)},
             link=assignment_link(mine[0]) if len(mine) == 1 else assignments_link(),
+            event="assignment.invite",
         )
 
 
@@ -741,9 +744,10 @@ def _refill_after_withdrawal(assignment: Assignment, actor, request=None) -> Aut
         if staff_users:
             notify_many(
                 users=staff_users,
-                message=_("%(nomination)s 的评审专家不足：还差 %(n)s 名无回避的专家，请人工指派。")
+                message=lambda: _("%(nomination)s 的评审专家不足：还差 %(n)s 名无回避的专家，请人工指派。")
                 % {"nomination": nomination, "n": result.plan.shortfalls[0].missing},
                 link=_desk_nomination_link(nomination),
+                event="review.shortfall",
             )
     return result
 
@@ -890,8 +894,9 @@ def assignment_replace(
         )
         notify(
             user=old.reviewer.user,
-            message=_("您在 %(nomination)s 的评审任务已由业务管理员撤换。") % {"nomination": nomination},
+            message=lambda: _("您在 %(nomination)s 的评审任务已由业务管理员撤换。") % {"nomination": nomination},
             link=assignments_link(),
+            event="assignment.removed",
         )
         return _create_by_hand(
             actor=actor,
@@ -1272,9 +1277,10 @@ def score_reopen(*, actor, assignment: Assignment, reason: str, request=None) ->
         )
         notify(
             user=current.reviewer.user,
-            message=_("您对 %(nomination)s 的评分已被重新开放，请修改后再次提交。理由：%(reason)s")
+            message=lambda: _("您对 %(nomination)s 的评分已被重新开放，请修改后再次提交。理由：%(reason)s")
             % {"nomination": current.nomination, "reason": reason},
             link=assignment_link(current),
+            event="score.reopened",
         )
     return current
 
@@ -1309,9 +1315,10 @@ def reminders_send(*, actor, cycle: Cycle, now=None, request=None) -> int:
         for row in rows:
             notify(
                 user=users[row["reviewer__user"]],
-                message=_("催办：您在%(cycle)s有 %(n)s 项评审任务已逾期，请尽快接受并完成评分。")
+                message=lambda row=row: _("催办：您在%(cycle)s有 %(n)s 项评审任务已逾期，请尽快接受并完成评分。")
                 % {"cycle": cycle, "n": row["n"]},
                 link=assignments_link(),
+                event="review.reminder",
             )
         if rows:
             audit_record(
@@ -1368,9 +1375,10 @@ def review_close_nominations(*, actor, cycle: Cycle, nominations, reason: str = 
         for user_id, n in by_user.items():
             notify(
                 user=users[user_id],
-                message=_("%(cycle)s的评审已结束，您尚未完成的 %(n)s 项评审任务已关闭为“未完成”。")
+                message=lambda n=n: _("%(cycle)s的评审已结束，您尚未完成的 %(n)s 项评审任务已关闭为“未完成”。")
                 % {"cycle": cycle, "n": n},
                 link=assignments_link(),
+                event="assignment.closed",
             )
     reviewing = (
         Nomination.objects.filter(pk__in=ids, status__in=ASSIGNABLE_NOMINATIONS)
@@ -1511,11 +1519,12 @@ def nomination_review_reopen(
             )
             notify(
                 user=assignment.reviewer.user,
-                message=_(
+                message=lambda: _(
                     "%(nomination)s 的榜单发布后，业务管理员重新开放了您的评分，请修改后再次提交。理由：%(reason)s"
                 )
                 % {"nomination": current, "reason": reason},
                 link=assignment_link(assignment),
+                event="score.reopened",
             )
         audit_record(
             actor=actor,
