@@ -92,6 +92,26 @@ def _works_in_admin(*, is_staff: bool, is_superuser: bool, groups: frozenset[str
     return bool(is_staff or is_superuser or groups & ADMIN_ROLES)
 
 
+#: the two workspaces (accounts.views.workspace_url gives their addresses)
+ADMIN_WORKSPACE = "admin"
+PORTAL_WORKSPACE = "portal"
+PORTAL_ROLES = {OFFICIAL, ZONE_PREPARER}
+
+
+def workspace(user) -> str | None:
+    """Where a user works, and goes after login: the admin for programme staff, reviewers, the three administrators
+    (and any staff or superuser account); the portal for provincial officials and zone preparers; None for an
+    account without a role."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    groups = group_names(user)
+    if _works_in_admin(is_staff=user.is_staff, is_superuser=user.is_superuser, groups=groups):
+        return ADMIN_WORKSPACE
+    if groups & PORTAL_ROLES:
+        return PORTAL_WORKSPACE
+    return None
+
+
 def requires_two_factor(user) -> bool:
     """Whoever works in the admin signs in with a second factor: reviewers, programme staff, the three
     administrators and any other staff or superuser account."""

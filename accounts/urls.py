@@ -6,6 +6,8 @@ from . import profile, two_factor, views
 app_name = "accounts"
 
 urlpatterns = [
+    path("", views.account, name="account"),
+    path("me/", views.me, name="me"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),

@@ -10,11 +10,14 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from office.cells import csv_lines
 
+from .actions import action_choices, action_label
+from .admin_mixins import history_rows
 from .models import AuditEvent
 from .services import audit_record
 
@@ -64,19 +67,79 @@ class ActionGroupFilter(admin.SimpleListFilter):
         return queryset.exclude(condition) if value == "data" else queryset.filter(condition)
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """One action, by its label (audit.actions)."""
+
+    title = _("操作")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        codes = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
+        return action_choices(codes)
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(action=value) if value else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_repr", "action", "object_type", "object_repr", "ip_address", "reason"]
+    list_display = [
+        "at",
+        "actor_repr",
+        "action_display",
+        "object_type",
+        "object_repr",
+        "ip_address",
+        "reason",
+    ]
     list_filter = [
         ActionGroupFilter,
-        "action",
+        ActionFilter,
         "object_type",
         ("at", admin.DateFieldListFilter),
         ("actor", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["actor_repr", "object_repr", "object_id", "reason", "ip_address", "action"]
     date_hierarchy = "at"
-    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+    # The stored fields as they are, with the action's label and the change (before → after, times in Beijing
+    # time) beside the raw JSON.
+    fields = [
+        "at",
+        "actor",
+        "actor_repr",
+        "action_display",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "changes_display",
+        "before",
+        "after",
+        "reason",
+        "ip_address",
+    ]
+    readonly_fields = [f.name for f in AuditEvent._meta.fields] + ["action_display", "changes_display"]
+
+    @admin.display(description=_("操作"), ordering="action")
+    def action_display(self, obj):
+        return format_html('<span title="{}">{}</span>', obj.action, action_label(obj.action))
+
+    @admin.display(description=_("变更内容（修改前 → 修改后）"))
+    def changes_display(self, obj):
+        rows = history_rows(AuditEvent, [obj]) if obj is not None else []
+        changes = rows[0]["changes"] if rows else []
+        if not changes:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li><strong>{}</strong>{}{} → {}</li>",
+                ((c["label"], gettext("："), c["before"], c["after"]) for c in changes),
+            ),
+        )
+
     list_select_related = ["actor"]
     list_per_page = 100
     change_list_template = "admin/audit/auditevent/change_list.html"

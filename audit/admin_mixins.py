@@ -10,26 +10,25 @@ back together. It also asks for an optional reason (修改理由) that goes into
 import datetime
 import decimal
 import json
+import re
 
 from django import forms
 from django.apps import apps
 from django.contrib import admin
 from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .actions import ACTION_LABELS, VERB_LABELS, action_label
 from .services import audit_record, diff, history_for, snapshot
 
 AUDIT_REASON_FIELD = "audit_reason"
 EMPTY = "—"
-VERB_LABELS = {
-    "create": _("新建"),
-    "update": _("修改"),
-    "delete": _("删除"),
-    "advance": _("推进阶段"),
-    "freeze": _("冻结"),
-    "password_change": _("修改密码"),
-}
+#: how a recorded date-time (ISO 8601 with its offset, mostly UTC) is shown: in the current time zone (Beijing)
+DATETIME_DISPLAY = "%Y-%m-%d %H:%M:%S"
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
 
 
 def audit_field_names(model, exclude=()) -> list[str]:
@@ -55,9 +54,23 @@ def _field_by_attname(model, name):
     return None
 
 
+def local_datetime(value) -> str | None:
+    """A recorded date-time (an ISO 8601 string with an offset, as the audit log keeps them) in the current time
+    zone, to the second; None if ``value`` is not one."""
+    if not isinstance(value, str) or not _ISO_DATETIME.match(value):
+        return None
+    moment = parse_datetime(value)
+    if moment is None or timezone.is_naive(moment):
+        return None
+    return timezone.localtime(moment).strftime(DATETIME_DISPLAY)
+
+
 def _plain(value) -> str:
     if value is None or value == "":
         return EMPTY
+    shown = local_datetime(value)
+    if shown is not None:
+        return shown
     if value is True:
         return str(_("是"))
     if value is False:
@@ -137,12 +150,14 @@ def history_rows(model, events) -> list[dict]:
             if before.get(name) != after.get(name)
         ]
         verb = event.action.rsplit(".", 1)[-1]
+        # The map's label (audit.actions); an audited page's own create/update/delete just by its verb.
+        label = ACTION_LABELS.get(event.action) or VERB_LABELS.get(verb) or action_label(event.action)
         rows.append(
             {
                 "at": event.at,
                 "actor": event.actor_repr or EMPTY,
                 "action": event.action,
-                "action_label": str(VERB_LABELS.get(verb, event.action)),
+                "action_label": str(label),
                 "other_object": (
                     gettext("%(label)s：%(value)s")
                     % {"label": event_model._meta.verbose_name, "value": event.object_repr}

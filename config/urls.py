@@ -3,11 +3,16 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config import web
 from tracks import views as track_views
+from tracks.public.sitemaps import sitemap_xml
 
 urlpatterns = [
     path("healthz", track_views.healthz, name="healthz"),
     path("readyz", track_views.readyz, name="readyz"),
+    path("favicon.ico", web.favicon, name="favicon"),
+    path("robots.txt", web.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap_xml, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
     # The open API first: its readers are the many (the portal's token API has one route of its own).
     path("api/v1/", include("tracks.api.public_urls")),
@@ -26,8 +31,8 @@ urlpatterns += i18n_patterns(
 )
 
 # Errors of paths no view answered (a URL no route matches, an uncaught exception): JSON in the API's error shape
-# under /api/, the site's own pages elsewhere (tracks/api/errors.py).
-handler400 = "tracks.api.errors.handler400"
-handler403 = "tracks.api.errors.handler403"
-handler404 = "tracks.api.errors.handler404"
-handler500 = "tracks.api.errors.handler500"
+# under /api/ (tracks/api/errors.py), the site's own pages in the page's language elsewhere (config/errors.py).
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracks.models import CultivationModel, Field
 from tracks.services.attachments import ACCEPT
+from zones.display import local_name
 from zones.models import Province, Region
 
 from .models import MeasureKind, SupportMeasure
@@ -77,7 +78,7 @@ class EntryFilterForm(forms.Form):
         else:
             del self.fields["province"]
         self.fields["field"].choices = [("", _("全部领域"))] + [
-            (f.code, f.name) for f in Field.objects.order_by("order", "code")
+            (f.code, local_name(f)) for f in Field.objects.order_by("order", "code")
         ]
         self.fields["status"].choices = [("", _("全部状态")), *LibraryStatus.choices]
 
@@ -100,7 +101,7 @@ class CaseFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["field"].choices = [("", _("全部领域"))] + [
-            (f.code, f.name) for f in Field.objects.order_by("order", "code")
+            (f.code, local_name(f)) for f in Field.objects.order_by("order", "code")
         ]
 
     def filters(self) -> dict:

@@ -7,6 +7,27 @@ from .models import Criterion, Cycle
 from .services.cycles import check_criteria_editable, validate_criteria
 
 
+def normalise_newlines(value: str) -> str:
+    """Line breaks as stored: a browser posts a textarea's as CRLF, the database keeps LF."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class MultilineTextField(forms.CharField):
+    """A textarea's text with LF line breaks: saved as LF, and unchanged when only its line breaks (or surrounding
+    space) differ from the stored text, so saving a form untouched changes nothing and audits no edit."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_newlines(value) if isinstance(value, str) else value
+
+    def has_changed(self, initial, data):
+        if self.disabled:
+            return False
+        before = normalise_newlines(str(initial or "")).strip()
+        after = self.to_python(data)
+        return before != (after or "").strip()
+
+
 def _stored_cycle(cycle):
     """The cycle as stored now, so a freeze that happened while the form was open is seen."""
     if cycle is None or cycle.pk is None:
@@ -43,6 +64,7 @@ class CriterionForm(forms.ModelForm):
         model = Criterion
         fields = ["cycle", "code", "name", "weight", "max_score", "rubric", "order"]
         widgets = {"rubric": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"rubric": MultilineTextField}
 
     def clean(self):
         cleaned = super().clean()

@@ -83,17 +83,14 @@ class Province(models.Model):
 
 class ZoneQuerySet(models.QuerySet):
     def search(self, term: str):
+        """The zones that match ``term`` by the site's one search rule (zones.search: name, short name or city;
+        whole pinyin syllables or initials from any syllable). Pages that rank the hits use zones.search itself."""
+        from .search import ranked, zone_rows
+
         term = (term or "").strip()
         if not term:
             return self
-        key = term.lower().replace(" ", "")
-        return self.filter(
-            models.Q(name__icontains=term)
-            | models.Q(short_name__icontains=term)
-            | models.Q(city__icontains=term)
-            | models.Q(pinyin__contains=key)
-            | models.Q(pinyin_initials__startswith=key)
-        )
+        return self.filter(pk__in=ranked(term, zone_rows(self)))
 
 
 class Zone(models.Model):

@@ -77,16 +77,26 @@ EXPECTATIONS = _table("""
 # case                                           method anon prep offA offB rev  revC staff sys  sec  aud
 
 # --- site
+favicon                                          GET    A    A    A    A    A    A    A    A    A    A
+favicon                                          POST   405  405  405  405  405  405  405  405  405  405
 healthz                                          GET    A    A    A    A    A    A    A    A    A    A
 healthz                                          POST   405  405  405  405  405  405  405  405  405  405
 home                                             GET    A    A    A    A    A    A    A    A    A    A
 home                                             POST   405  405  405  405  405  405  405  405  405  405
 readyz                                           GET    A    A    A    A    A    A    A    A    A    A
 readyz                                           POST   405  405  405  405  405  405  405  405  405  405
+robots_txt                                       GET    A    A    A    A    A    A    A    A    A    A
+robots_txt                                       POST   405  405  405  405  405  405  405  405  405  405
+sitemap                                          GET    A    A    A    A    A    A    A    A    A    A
+sitemap                                          POST   405  405  405  405  405  405  405  405  405  405
 set_language                                     GET    A    A    A    A    A    A    A    A    A    A
 set_language                                     POST   A    A    A    A    A    A    A    A    A    A
 
 # --- accounts:
+accounts:account                                 GET    L    A    A    A    IX   IX   IX   IX   IX   IX
+accounts:account                                 POST   405  405  405  405  405  405  405  405  405  405
+accounts:me                                      GET    A    A    A    A    A    A    A    A    A    A
+accounts:me                                      POST   405  405  405  405  405  405  405  405  405  405
 accounts:login                                   GET    A    A    A    A    A    A    A    A    A    A
 accounts:login                                   POST   A    A    A    A    A    A    A    A    A    A
 accounts:logout                                  GET    405  405  405  405  405  405  405  405  405  405

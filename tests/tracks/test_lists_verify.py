@@ -44,7 +44,9 @@ def test_verify_list_passes_then_fails_after_a_score_changes_behind_the_services
     assert "✓ 校验值（SHA-256、SM3）与榜单条目" in output
     assert "✗ 当前评分与计算输入" in output
     assert output.count(f"推荐项目 #{nomination.pk} 专家") == 3
-    assert "的strategic评分：榜单输入为 88.50，当前为 12.50。" in output
+    # The criterion by its label, never its code.
+    assert "的战略性评分：榜单输入为 88.50，当前为 12.50。" in output
+    assert "strategic" not in output
 
 
 def test_verify_list_all_and_unknown_ids():

@@ -69,19 +69,63 @@ def test_working_data_does_not_renew_public_pages(client):
     assert first.status_code == 200 and len(again) == 0
 
 
-def test_a_signed_in_reader_never_gets_or_leaves_a_shared_rendering(client):
+def test_a_signed_in_reader_shares_the_neutral_rendering(client):
+    """Public pages render no user (the header's account slot is filled in the browser), so a signed-in reader
+    is answered from the same cache, without the page's queries: only the session checks of the middleware."""
     LibraryEntry.objects.create(
         zone=f.zone("440000-03"), track=f.TrackFactory(name="合成生物"), entered_cycle=f.CycleFactory()
     )
+    official = f.official(username="li.hua")
+    anonymous = client.get("/library/")
     signed_in = Client()
-    signed_in.force_login(f.official())
-    with CaptureQueriesContext(connection) as rendered_for_official:
-        assert signed_in.get("/library/").status_code == 200
-    with CaptureQueriesContext(connection) as rendered_for_anonymous:
-        assert client.get("/library/").status_code == 200
-    with CaptureQueriesContext(connection) as again_for_official:
-        signed_in.get("/library/")
-    assert len(rendered_for_official) > 0 and len(rendered_for_anonymous) > 0 and len(again_for_official) > 0
+    signed_in.force_login(official)
+    with CaptureQueriesContext(connection) as for_official:
+        shared = signed_in.get("/library/")
+    with CaptureQueriesContext(connection) as repeat:
+        again = signed_in.get("/library/", HTTP_IF_NONE_MATCH=anonymous["ETag"])
+
+    assert shared.status_code == 200 and shared.content == anonymous.content
+    assert shared["ETag"] == anonymous["ETag"] and "li.hua" not in shared.content.decode()
+    assert again.status_code == 304
+    # The session and the account (accounts.middleware, roles.current): nothing of the page itself.
+    assert len(for_official) <= 2 and len(repeat) <= 2
+    assert not any("tracks_libraryentry" in q["sql"] for q in [*for_official.captured_queries])
+    assert "Cookie" not in shared.get("Vary", "")
+
+
+def test_a_signed_in_readers_rendering_is_shared_when_it_read_no_session(client):
+    f.LibraryEntryFactory(track=f.TrackFactory(name="合成生物"))
+    signed_in = Client()
+    signed_in.force_login(f.official(username="li.hua"))
+    first = signed_in.get("/tracks/")
+    with CaptureQueriesContext(connection) as anonymous_reader:
+        second = client.get("/tracks/")
+    assert second.content == first.content and len(anonymous_reader) == 0
+
+
+def test_a_rendering_that_read_the_session_is_never_stored(rf):
+    """A view that looked at the user (it must not, on a public page) is answered, but never stored for others."""
+    from django.contrib.sessions.backends.cache import SessionStore
+    from django.http import HttpResponse
+
+    from tracks.public.caching import public_page
+
+    renderings = []
+
+    @public_page
+    def page(request):
+        renderings.append(request.session.get("_auth_user_id"))
+        return HttpResponse("<p>page</p>")
+
+    def request():
+        made = rf.get("/peeking/")
+        made.COOKIES["sessionid"] = "x"
+        made.session = SessionStore()
+        return made
+
+    assert page(request()).status_code == 200
+    assert page(request()).status_code == 200
+    assert len(renderings) == 2
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from accounts import roles
 from audit.admin_mixins import AuditedModelAdmin, related_history
 
 from .. import workflow
-from ..forms import CriterionForm, CriterionInlineFormSet
+from ..forms import CriterionForm, CriterionInlineFormSet, MultilineTextField
 from ..models import (
     Criterion,
     Cycle,
@@ -52,6 +52,8 @@ class CriterionInline(admin.TabularInline):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "rubric":
             kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 40})
+            # CRLF as posted is the stored LF: an untouched rubric is no edit (and no audited "change").
+            kwargs["form_class"] = MultilineTextField
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def _frozen(self, obj):
@@ -74,13 +76,16 @@ def _text(value: str) -> str:
 def _frozen_criterion_edits(formset) -> bool:
     """Whether a post carries edits to criteria the admin showed read-only because they are frozen: a changed value
     or a deleted row. Django's admin ignores what a read-only inline posts; this is what a change form opened
-    before review and posted after would lose. A textarea's CRLF line breaks are no edit."""
+    before review and posted after would lose. A textarea's CRLF line breaks are no edit, and neither is a field
+    the page did not post at all (a page opened after the freeze shows the criteria as text)."""
     if not getattr(formset, "read_only", False) or formset.instance.criteria_frozen_at is None:
         return False
     for form in formset.forms:
         if formset.data.get(f"{form.prefix}-DELETE"):
             return True
         for name in form.changed_data:
+            if form.add_prefix(name) not in formset.data:
+                continue
             posted, stored = form[name].data, form[name].initial
             if not (isinstance(posted, str) and isinstance(stored, str) and _text(posted) == _text(stored)):
                 return True

@@ -73,8 +73,20 @@ class ListEntryInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("zone", "province", "track")
 
 
+def snapshot_label(snapshot) -> str:
+    """A ranking snapshot as staff pick it: its cycle, number and computing time in Beijing time (the model's own
+    name gives the time in UTC)."""
+    at = timezone.localtime(snapshot.computed_at).strftime("%Y-%m-%d %H:%M")
+    return f"{snapshot.cycle} " + gettext("快照 #%(id)s，%(at)s") % {"id": snapshot.pk, "at": at}
+
+
+class SnapshotChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return snapshot_label(obj)
+
+
 class ListBuildForm(forms.Form):
-    snapshot = forms.ModelChoiceField(
+    snapshot = SnapshotChoiceField(
         RankingSnapshot.objects.select_related("cycle").order_by("-computed_at"),
         label=_("排名快照"),
         help_text=_("榜单按所选排名快照的结果生成，并保存该快照的计算输入，以便日后复核。"),
@@ -121,7 +133,7 @@ class ListCorrectForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("如异议成立需取消入榜资格，勾选后将按原入榜规则依次递补。"),
     )
-    snapshot = forms.ModelChoiceField(
+    snapshot = SnapshotChoiceField(
         RankingSnapshot.objects.none(),
         label=_("排名快照"),
         required=False,
@@ -138,9 +150,11 @@ class ListCorrectForm(forms.Form):
             )
             for entry in entries
         ]
-        self.fields["snapshot"].queryset = RankingSnapshot.objects.filter(
-            cycle_id=park_list.cycle_id
-        ).order_by("-computed_at")
+        self.fields["snapshot"].queryset = (
+            RankingSnapshot.objects.filter(cycle_id=park_list.cycle_id)
+            .select_related("cycle")
+            .order_by("-computed_at")
+        )
 
 
 class NoticePeriodForm(forms.Form):
@@ -204,7 +218,21 @@ class ParkListAdmin(AuditedModelAdmin):
     search_fields = ["title", "track__name", "field__name", "sha256"]
     list_select_related = ["cycle", "field", "track"]
     fieldsets = [
-        (None, {"fields": ["title", "cycle", "scope", "field", "track", "version", "status", "ranking"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "cycle",
+                    "scope",
+                    "field",
+                    "track",
+                    "version",
+                    "status",
+                    "ranking_snapshot",
+                ]
+            },
+        ),
         (_("入榜规则"), {"fields": ["cutoff_top_n", "cutoff_min_score"]}),
         (_("公示"), {"fields": ["notice_starts_at", "notice_ends_at"]}),
         (
@@ -233,7 +261,7 @@ class ParkListAdmin(AuditedModelAdmin):
         "track",
         "version",
         "status",
-        "ranking",
+        "ranking_snapshot",
         "notice_starts_at",
         "notice_ends_at",
         "published_at",
@@ -270,6 +298,10 @@ class ParkListAdmin(AuditedModelAdmin):
     @admin.display(description=_("待处理异议"), ordering="_pending")
     def pending_objections(self, obj):
         return obj._pending
+
+    @admin.display(description=_("排名快照"))
+    def ranking_snapshot(self, obj):
+        return snapshot_label(obj.ranking) if obj is not None and obj.ranking_id else "—"
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

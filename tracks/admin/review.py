@@ -568,7 +568,7 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             event.after = _readable(event.after, names)
         rows = history_rows(Assignment, events)
         for row in rows:
-            row["action"] = str(ACTION_LABELS.get(row["action"], row["action"]))
+            row["action"] = str(ACTION_LABELS.get(row["action"], row["action_label"]))
         return rows
 
     def notices_read_view(self, request):

@@ -30,6 +30,8 @@ from rest_framework.authtoken.models import Token
 from accounts import roles
 from accounts.tokens import api_token_revoke, api_token_rotate
 from audit.admin_mixins import history_rows, related_history
+from zones.models import Zone
+from zones.search import ranked, zone_rows
 
 from .. import selectors, workflow
 from ..exports import nominations_workbook
@@ -43,6 +45,7 @@ from ..models import (
     Track,
 )
 from ..models.indicators import COUNT_INDICATORS, INDICATOR_FIELDS, MONEY_INDICATORS, SIGNED_INDICATORS
+from ..search import search_tracks, track_keys
 from ..services import attachments as attachment_services
 from ..services import catalog as catalog_services
 from ..services import monitoring as monitoring_services
@@ -70,6 +73,7 @@ from .forms import (
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
+TRACK_SEARCH_LIMIT = 20
 CLOSING_SOON = datetime.timedelta(days=3)
 # The transitions a province makes in the portal; staff make theirs in the admin.
 PORTAL_ACTIONS = ("submit", "withdraw")
@@ -322,11 +326,11 @@ def nomination_list(request):
             nominations = nominations.filter(status=form.cleaned_data["status"])
         term = form.cleaned_data["q"].strip()
         if term:
-            matching_tracks = Track.objects.search(term).values("pk")
+            # The site's one search rule (zones.search) for the zone and the track a nomination names.
+            zones = Zone.objects.filter(pk__in=nominations.values("zone_id"))
+            tracks = Track.objects.filter(pk__in=nominations.values("track_id"))
             nominations = nominations.filter(
-                Q(zone__name__icontains=term)
-                | Q(zone__short_name__icontains=term)
-                | Q(track__in=matching_tracks)
+                Q(zone__in=ranked(term, zone_rows(zones))) | Q(track__in=track_keys(tracks, term))
             )
     nominations = nominations.order_by("-cycle__year", "zone__key", "track__name", "pk")
     page = Paginator(nominations, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -613,10 +617,10 @@ def attachment_remove(request, pk, attachment_pk):
 @require_GET
 def track_search(request):
     term = (request.GET.get("q") or "").strip()[:64]
-    tracks = selectors.tracks_selectable(request.user)
-    if term:
-        tracks = tracks.search(term)
-    tracks = tracks.prefetch_related("aliases").order_by("field__order", "name")[:20]
+    tracks = selectors.tracks_selectable(request.user).prefetch_related("aliases")
+    tracks = tracks.order_by("field__order", "name")
+    # The site's one search rule (zones.search), best matches first.
+    tracks = search_tracks(tracks, term, TRACK_SEARCH_LIMIT) if term else tracks[:TRACK_SEARCH_LIMIT]
     return JsonResponse(
         {
             "query": term,

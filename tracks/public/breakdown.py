@@ -5,8 +5,9 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import translation
 from django.utils.translation import gettext as _
+
+from zones.display import local_name
 
 ONE_PLACE = Decimal("0.1")
 
@@ -66,17 +67,13 @@ def list_breakdown(entries, regions, areas) -> Breakdown:
 
 
 def region_name(region) -> str:
-    """东部 … in Chinese; the translated label of the region's code in another language."""
-    try:
-        return str(type(region).Code(region.code).label)
-    except ValueError:
-        return region.name
+    """东部 … in Chinese; the translated label of the region's code in another language (zones.display)."""
+    return local_name(region)
 
 
 def area_name(area) -> str:
-    if area.name_en and not (translation.get_language() or "zh").startswith("zh"):
-        return area.name_en
-    return area.name
+    """京津冀 … in Chinese; the English name in another language where there is one (zones.display)."""
+    return local_name(area)
 
 
 def breakdown_summary(breakdown: Breakdown) -> str:

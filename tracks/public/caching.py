@@ -33,6 +33,8 @@ from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_etags
 
+from accounts.signed_in import COOKIE as SIGNED_IN_COOKIE
+
 from .. import selectors
 from ..models import ListStatus
 from ..services.lists import notice_is_open
@@ -49,7 +51,7 @@ PUBLIC_MAX_AGE = 300  # what browsers and proxies may keep a public page
 BROWSER_MAX_AGE = {ListStatus.NOTICE: 60, ListStatus.PUBLISHED: 300, ListStatus.SUPERSEDED: 3600}
 # Bump when a template, an export format or the shape of what is stored here changes, so that nothing stored by
 # the previous deployment (kept in Redis across deployments) is served or misread after it.
-RENDER_VERSION = "4"
+RENDER_VERSION = "5"
 MAX_ID = 2**63 - 1
 
 
@@ -222,9 +224,23 @@ def _list_response(request, body, content_type, etag, timestamp, max_age, header
     return get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
 
 
-# Cookies that do not change what a public page says: such a reader may share the anonymous rendering.
+# Cookies that do not change what a public page says: such a reader may share the anonymous rendering. A public
+# page renders no user (its header's account slot is filled in the browser: accounts/signed_in.py), so a signed-in
+# reader (session cookie, "signed in" hint) shares it too; a rendering is stored only if its view never read the
+# session (``_reads_session``).
 def _shareable_cookies() -> set:
-    return {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+    return {
+        settings.CSRF_COOKIE_NAME,
+        settings.LANGUAGE_COOKIE_NAME,
+        settings.SESSION_COOKIE_NAME,
+        SIGNED_IN_COOKIE,
+    }
+
+
+def _reads_session(request) -> bool:
+    """Whether rendering looked at the session (and so perhaps at the user): such a rendering is never shared."""
+    session = getattr(request, "session", None)
+    return bool(session is not None and session.accessed)
 
 
 def shared_key(request, kind: str) -> str:
@@ -280,8 +296,9 @@ def public_page(view=None, *, max_age: int = PUBLIC_MAX_AGE):
     ETag, Cache-Control public and 304 answers to If-None-Match.
 
     Only pages that render nothing personal may use it (no user, no CSRF token: ``includes/header.html`` without
-    ``personal``). A reader carrying a session or any other cookie gets a fresh rendering, never a cached one; so
-    does every answer that is not a plain 200 or that sets a cookie or a CSRF token.
+    ``personal``). Signed-in readers share the anonymous rendering (``_shareable_cookies``); a reader carrying any
+    other cookie gets a fresh rendering, never a cached one. An answer that is not a plain 200, sets a cookie or a
+    CSRF token, or whose view read the session is never stored.
     """
 
     def decorate(view):
@@ -303,6 +320,7 @@ def public_page(view=None, *, max_age: int = PUBLIC_MAX_AGE):
                 and not response.streaming
                 and not response.cookies
                 and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+                and not _reads_session(request)
             )
             if not cacheable:
                 return response

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils.translation import gettext_lazy as _
 
+from zones.display import local_name
 from zones.models import Province, Region
 
 from ..models import Field, ListStatus
@@ -43,7 +44,7 @@ class ListFilterForm(forms.Form):
             (year, _("%(year)s年度") % {"year": year}) for year in years
         ]
         self.fields["field"].choices = [("", _("全部领域"))] + [
-            (field.code, field.name) for field in Field.objects.order_by("order", "code")
+            (field.code, local_name(field)) for field in Field.objects.order_by("order", "code")
         ]
         self.fields["track"].choices = [("", _("全部赛道"))] + [(track.pk, track.name) for track in tracks]
         self.fields["province"].choices = [("", _("全部省份"))] + [

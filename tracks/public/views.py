@@ -524,10 +524,16 @@ def search(request):
     query = (request.GET.get("q") or "").strip()[:64]
     zones = tracks = []
     if query:
+        # The site's one search rule (zones.search): whole pinyin syllables or initials, Latin words, best first.
+        from zones.search import search_zones
         from zones.selectors import zones_public
 
-        tracks = list(selectors.tracks_public().search(query).order_by("field__order", "name")[:SEARCH_LIMIT])
-        zones = list(zones_public().search(query).order_by("key")[:SEARCH_LIMIT])
+        from ..search import search_tracks
+
+        tracks = search_tracks(
+            selectors.tracks_public().order_by("field__order", "name"), query, SEARCH_LIMIT
+        )
+        zones = search_zones(zones_public().order_by("key"), query, SEARCH_LIMIT)
     return render(
         request,
         "public/search.html",
