@@ -128,21 +128,26 @@ def _status_for(address: str) -> str:
     return S.QUEUED if mail_configured() else S.HELD
 
 
-def _display_name(user, profile) -> str:
-    if profile is not None and getattr(profile, "display_name", ""):
-        return profile.display_name
-    reviewer = getattr(user, "reviewer_profile", None) if _has_reviewer_profile(user) else None
-    if reviewer is not None:
-        return reviewer.name
-    return user.get_full_name() or user.get_username()
+def recipient_names(users) -> dict:
+    """{user id: how a letter greets them}: the profile's name, a reviewer's name, else the full or user name. Two
+    queries for any number of users."""
+    from tracks.models import ReviewerProfile
 
-
-def _has_reviewer_profile(user) -> bool:
-    try:
-        user.reviewer_profile  # noqa: B018
-    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist
-        return False
-    return True
+    users = [u for u in users if u is not None and u.pk is not None]
+    profiles = _profiles(users)
+    reviewers = dict(
+        ReviewerProfile.objects.filter(user_id__in=[u.pk for u in users]).values_list("user_id", "name")
+    )
+    names = {}
+    for user in users:
+        profile = profiles.get(user.pk)
+        names[user.pk] = (
+            getattr(profile, "display_name", "")
+            or reviewers.get(user.pk)
+            or user.get_full_name()
+            or user.get_username()
+        )
+    return names
 
 
 def build_message(
@@ -159,6 +164,7 @@ def build_message(
     batch: MailBatch | None = None,
     notice_text: str = "",
     status: str | None = None,
+    name: str | None = None,
 ) -> OutboxMessage:
     """One rendered, unsaved outbox row (the caller saves it, alone or in bulk)."""
     if user is not None:
@@ -167,7 +173,9 @@ def build_message(
     language = language or settings.LANGUAGE_CODE
     context = {
         "event": event,
-        "recipient_name": _display_name(user, profile) if user is not None else "",
+        "recipient_name": (name if name is not None else recipient_names([user])[user.pk])
+        if user is not None
+        else "",
         "url": site_url(link),
         **(context or {}),
     }
@@ -199,6 +207,7 @@ def mail_notices(*, users, message, link: str = "", event: str = "notice") -> li
     if not users:
         return []
     profiles = _profiles(users)
+    names = recipient_names(users)
     essential = event_of(event).essential
     rows = []
     for user in users:
@@ -216,6 +225,7 @@ def mail_notices(*, users, message, link: str = "", event: str = "notice") -> li
                 event=event,
                 context={"message": text},
                 link=link,
+                name=names[user.pk],
             )
         )
     return OutboxMessage.objects.bulk_create(rows)
@@ -272,6 +282,7 @@ def mail_bulk(
     if not recipients:
         raise ValidationError(_("没有收件人。"), code="no_recipients")
     profiles = _profiles(recipients)
+    names = recipient_names(recipients)
     reviewed = len(recipients) > BULK_REVIEW_OVER
     with transaction.atomic():
         batch = None
@@ -294,6 +305,7 @@ def mail_bulk(
                 link=link,
                 batch=batch,
                 notice_text=text,
+                name=names[user.pk],
             )
             if reviewed and row.status != S.NO_ADDRESS:
                 row.status = S.REVIEW

@@ -381,3 +381,12 @@ def test_list_on_notice_and_published_reach_the_provinces_concerned_and_an_objec
     park_list.save(update_fields=["notice_ends_at"])
     list_publish(actor=staff, park_list=park_list)
     assert OutboxMessage.objects.filter(event="list.published", recipient=guangdong).count() == 1
+
+
+@pytest.mark.parametrize("n", [3, 10])
+def test_bulk_mail_writes_in_a_fixed_number_of_queries(django_assert_max_num_queries, n):
+    staff = factories.staff()
+    users = _officials(n)
+    with django_assert_max_num_queries(12):
+        _bulk(staff, users)
+    assert OutboxMessage.objects.count() == n

@@ -136,3 +136,12 @@ def test_the_admin_home_links_the_review_desk(client):
     page = client.get(reverse("admin:index")).content.decode()
     assert reverse("admin:tracks_review_desk") not in page
     assert reverse("accounts:profile") in page
+
+
+@pytest.mark.parametrize("zones", [["440000-03", "440000-02"], ["440000-03", "440000-02", "440000-04", "440000-05"]])
+def test_the_pack_reads_in_a_fixed_number_of_queries(client, django_assert_max_num_queries, zones):
+    cycle, track, _nominations = factories.scored_cycle(zones, year=2033)
+    client.force_login(factories.staff())
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("admin:tracks_review_pack", args=[cycle.year]), {"track": track.pk})
+    assert response.status_code == 200

@@ -225,7 +225,7 @@ RULE_NOTICES = {
 
 def reminders_due(*, now=None) -> dict:
     """Apply the daily reviewer rules to every cycle in review; returns {rule: reminders sent}. Idempotent."""
-    from mail.services import _profiles, build_message, user_language
+    from mail.services import _profiles, build_message, recipient_names, user_language
 
     now = now or timezone.now()
     sent = dict.fromkeys(RULE_EVENTS, 0)
@@ -254,6 +254,7 @@ def reminders_due(*, now=None) -> dict:
                     fired[(user.pk, rule)].append(row)
                     users[user.pk] = user
             profiles = _profiles(list(users.values()))
+            names = recipient_names(list(users.values()))
             notices, mails = [], []
             for (user_id, rule), mine in sorted(fired.items()):
                 user = users[user_id]
@@ -271,6 +272,7 @@ def reminders_due(*, now=None) -> dict:
                         template="mail/review_reminder",
                         context=context,
                         link=link,
+                        name=names[user_id],
                         # the key of the first assignment it covers, which RuleFiring let through once
                         dedupe_key=mail_rules.dedupe_key(
                             rule=rule,
