@@ -32,6 +32,7 @@ migrate: install
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py compile_lists --all
 
 ## Serve the site with demo data at http://127.0.0.1:$(PORT) (SQLite, no other server needed).
 run: demo

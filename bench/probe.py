@@ -90,6 +90,10 @@ def cmd_status() -> None:
             "nominations": Nomination.objects.count(),
             "scores": Score.objects.count(),
             "published_lists": ParkList.objects.filter(status=ListStatus.PUBLISHED).count(),
+            "a_published_list": ParkList.objects.filter(status=ListStatus.PUBLISHED)
+            .order_by("-cycle__year", "pk")
+            .values_list("pk", flat=True)
+            .first(),
         }
     except Exception as exc:  # noqa: BLE001 - an unmigrated database
         data = {"migrated": False, "error": f"{type(exc).__name__}: {exc}"[:300]}

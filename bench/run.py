@@ -14,10 +14,12 @@ shape. Both are filled with `manage.py generate_scale` when they hold no nominat
 4. ranking one cycle against one SQL GROUP BY over that cycle's scores;
 5. Excel import of 1,000 nominations by one province (when tracks/imports.py exists), and that a bad row leaves
    nothing;
-6. the load test: 50 clients for 60 s over the public pages and the API, errors and p95.
+6. the load test: 50 clients for 60 s over the public pages and the API, errors and p95;
+9. published lists as files (bench/published.py): a cold server's first readers, repeat readers with Redis, nginx
+   against its static floor, a spike of 1,000 connections, and the database stopped.
 
 All traffic goes to 127.0.0.1; every loop is bounded in count and time. Environment knobs: BENCH_SKIP (comma list
-of: queries,timing,throughput,ranking,import,load), BENCH_THROUGHPUT_SECONDS (10), BENCH_LOAD_SECONDS (60),
+of: queries,timing,throughput,ranking,import,load,published), BENCH_THROUGHPUT_SECONDS (10), BENCH_LOAD_SECONDS (60),
 BENCH_LOAD_CLIENTS (50), BENCH_CYCLES (10), BENCH_NOMINATIONS (2000), BENCH_TRACKS (200), BENCH_REVIEWERS (300).
 """
 
@@ -105,6 +107,7 @@ def django_env(url: str, **extra) -> dict:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "DJANGO_STATIC_ROOT": str(DATA / "static"),
         "DJANGO_PRIVATE_MEDIA_ROOT": str(DATA / "media"),
+        "DJANGO_PUBLISHED_ROOT": str(DATA / "published"),
         "DJANGO_LOG_LEVEL": "WARNING",
         "DATABASE_URL": url,
         "PYTHONPATH": str(ROOT),
@@ -255,6 +258,7 @@ class Gunicorn:
         workers: int = 2,
         settings: str = "config.settings.production",
         app: str = "config.wsgi:application",
+        **extra_env: str,
     ):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -267,6 +271,7 @@ class Gunicorn:
             GUNICORN_LOGLEVEL="warning",
             GUNICORN_MAX_REQUESTS="0",
             DJANGO_SETTINGS_MODULE=settings,
+            **extra_env,
         )
         self.proc = subprocess.Popen(  # noqa: S603
             [GUNICORN, "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), app],
@@ -579,6 +584,10 @@ def render(results: dict) -> str:
             f"max {ld['max_ms']} ms",
             "- URLs: " + ", ".join(f"`{p}`" for p in ld["paths"]),
         ]
+    if results.get("published"):
+        import published
+
+        lines += published.render(results["published"])
     for section, error in results.get("errors", {}).items():
         lines += ["", f"## {section}: failed", "", "```", error[-3000:], "```"]
     return "\n".join(lines) + "\n"
@@ -655,6 +664,10 @@ def build_targets(results: dict) -> list[dict]:
                 "ok": im.get("bad_file_left") == 0,
             }
         )
+    if results.get("published"):
+        import published
+
+        rows += published.targets(results["published"])
     ld = results.get("load")
     if ld:
         rows.append(
@@ -797,6 +810,22 @@ def main() -> int:
         finally:
             if server is not None:
                 server.stop()
+
+    def published_files():
+        import published
+
+        return published.run(
+            main_url=main_url,
+            data=DATA,
+            gunicorn=Gunicorn,
+            wrk=wrk,
+            log=log,
+            manage=manage,
+            run_json=run_json,
+            seconds=env_int("BENCH_THROUGHPUT_SECONDS", 10),
+        )
+
+    results["published"] = section("published", published_files)
 
     results["targets"] = build_targets(results)
     (RESULTS / "latest.json").write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))

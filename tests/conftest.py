@@ -134,6 +134,13 @@ def _default_language(settings):
 
 
 @pytest.fixture(autouse=True)
+def _published_root(settings, tmp_path_factory):
+    # Compiled lists are files named by the list's id (publishing/paths.py): a rolled-back test may reuse an id
+    # (SQLite), so each test writes and reads its own directory.
+    settings.PUBLISHED_ROOT = tmp_path_factory.mktemp("published")
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # Rolled-back tests may reuse primary keys (SQLite): a page cached by an earlier test must not answer for a
     # different row with the same id.

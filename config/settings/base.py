@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "tracks",
     "cultivation",
     "throttle",
+    "publishing",
     "mail",
 ]
 
@@ -61,6 +62,8 @@ MIDDLEWARE = [
     "config.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Published lists from their compiled files, before sessions and the database (publishing/middleware.py).
+    "publishing.middleware.PublishedFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -183,6 +186,10 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Published lists compiled into files (publishing/): one directory shared by every app server, served by nginx
+# (try_files) or by the app's file path without the database. Never inside the private media root, nor it inside
+# this one (check --deploy: publishing.E001).
+PUBLISHED_ROOT = Path(os.environ.get("DJANGO_PUBLISHED_ROOT", BASE_DIR / "published"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 

@@ -11,6 +11,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 STORAGES["default"]["OPTIONS"]["location"] = tempfile.mkdtemp(prefix="ntr-media-")  # noqa: F405
 STATIC_ROOT = tempfile.mkdtemp(prefix="ntr-static-")
+PUBLISHED_ROOT = tempfile.mkdtemp(prefix="ntr-published-")  # tests/conftest.py gives each test its own
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 

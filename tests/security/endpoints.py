@@ -194,6 +194,7 @@ FILLERS = {
     "cultivation:report_xlsx": {"": lambda w: {"year": w.year}},
     # the public site
     "public:list_detail": LISTS,
+    "public:list_canonical": LISTS,
     "public:list_download": {
         "published-csv": lambda w: {"pk": w.published.pk, "fmt": "csv"},
         "published-xlsx": lambda w: {"pk": w.published.pk, "fmt": "xlsx"},

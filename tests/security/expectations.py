@@ -265,6 +265,12 @@ public:announcement_list                         GET    A    A    A    A    A   
 public:announcement_list                         POST   405  405  405  405  405  405  405  405  405  405
 public:library                                   GET    A    A    A    A    A    A    A    A    A    A
 public:library                                   POST   405  405  405  405  405  405  405  405  405  405
+public:list_canonical[draft]                     GET    404  404  404  404  404  404  404  404  404  404
+public:list_canonical[draft]                     POST   405  405  405  405  405  405  405  405  405  405
+public:list_canonical[notice]                    GET    404  404  404  404  404  404  404  404  404  404
+public:list_canonical[notice]                    POST   405  405  405  405  405  405  405  405  405  405
+public:list_canonical[published]                 GET    A    A    A    A    A    A    A    A    A    A
+public:list_canonical[published]                 POST   405  405  405  405  405  405  405  405  405  405
 public:list_detail[draft]                        GET    404  404  404  404  404  404  404  404  404  404
 public:list_detail[draft]                        POST   405  405  405  405  405  405  405  405  405  405
 public:list_detail[notice]                       GET    A    A    A    A    A    A    A    A    A    A
@@ -281,6 +287,8 @@ public:list_download[published-xlsx]             GET    A    A    A    A    A   
 public:list_download[published-xlsx]             POST   405  405  405  405  405  405  405  405  405  405
 public:list_index                                GET    A    A    A    A    A    A    A    A    A    A
 public:list_index                                POST   405  405  405  405  405  405  405  405  405  405
+public:list_published_index                      GET    A    A    A    A    A    A    A    A    A    A
+public:list_published_index                      POST   405  405  405  405  405  405  405  405  405  405
 public:my_results                                GET    L    403  A    A    403  403  403  403  403  403
 public:my_results                                POST   L    405  405  405  405  405  405  405  405  405
 public:objection_captcha[draft-png]              GET    404  404  404  404  404  404  404  404  404  404

@@ -14,6 +14,8 @@ from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 
+from publishing.frozen import as_published
+from publishing.serve import compiled_answer
 from zones.selectors import provinces_public, zones_public
 
 from .. import selectors
@@ -206,16 +208,22 @@ class ParkListViewSet(PublicReadOnlyViewSet):
         state, loaded = public_list_state(
             kwargs[self.lookup_url_kwarg or self.lookup_field], queryset=self.get_queryset()
         )
+        # A published or superseded version: from its compiled file (compiled now if it is missing).
+        if answer := compiled_answer(request, state, loaded):
+            return answer
 
         def render_body() -> bytes:
-            park_list = loaded or self.get_object()
-            context = {
-                "request": request,
-                "criteria": list(
-                    Criterion.objects.filter(cycle_id=park_list.cycle_id).order_by("order", "code")
-                ),
-                "entries": list(selectors.list_entries_public(park_list)),
-            }
-            return JSONRenderer().render(s.ParkListDetailSerializer(park_list, context=context).data)
+            return list_detail_json(loaded or self.get_object(), request)
 
         return list_response(request, state, "api", render=render_body, content_type="application/json")
+
+
+def list_detail_json(park_list, request=None) -> bytes:
+    """The API detail of one version of a list: the view's answer and the compiled file's (publishing.compiler),
+    so the answer has one writer. ``park_list`` comes from ``selectors.lists_public_with_counts()``."""
+    context = {
+        "request": request,
+        "criteria": list(Criterion.objects.filter(cycle_id=park_list.cycle_id).order_by("order", "code")),
+        "entries": as_published(park_list, list(selectors.list_entries_public(park_list))),
+    }
+    return JSONRenderer().render(s.ParkListDetailSerializer(park_list, context=context).data)

@@ -19,6 +19,9 @@ Other public pages (``public_page``) are cached the same way for anonymous reade
 current generation of the public data (tracks/services/public_cache.py), which any change to that data renews.
 
 Nothing personal may go into a cached body: the views render without the user and without a CSRF token.
+
+Published and superseded versions are not answered from here but from their compiled files (publishing/), before
+any of this runs; the list views come here for them only when a file is missing (``publishing.serve``).
 """
 
 import datetime
@@ -42,8 +45,8 @@ from ..services.public_cache import (
     GENERATION_KEY,
     PUBLIC_PAGE_SECONDS,
     PUBLIC_STATE_KEY,
-    PUBLIC_STATE_SECONDS,
     public_generation,
+    public_state_seconds,
 )
 
 LIST_CACHE_SECONDS = 10 * 60
@@ -96,7 +99,7 @@ def public_list_state(pk, queryset=None):
     if park_list is None:
         raise Http404
     state = ListState(pk=pk, **{name: getattr(park_list, name) for name in STATE_FIELDS})
-    default_cache.set(key, state, PUBLIC_STATE_SECONDS)
+    default_cache.set(key, state, public_state_seconds())
     return state, park_list
 
 

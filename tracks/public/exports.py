@@ -6,10 +6,13 @@ included, and never altered. The JSON carries the canonical JSON the hashes cove
 SM3 themselves.
 """
 
+import datetime
 import io
 import json
+import zipfile
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from office.cells import append_row
@@ -17,6 +20,8 @@ from office.cells import csv_bytes as write_csv
 
 from ..models import CriterionCode
 from ..services.lists import CRITERION_COLUMNS
+
+FIXED_EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 
 def criteria_labels(criteria) -> dict:
@@ -97,9 +102,36 @@ def xlsx_bytes(park_list, criteria, entries) -> bytes:
     about.column_dimensions["A"].width = 12
     about.column_dimensions["B"].width = 70
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return _fixed_bytes(workbook, _list_moment(park_list))
+
+
+def _list_moment(park_list) -> datetime.datetime:
+    """The moment a list's spreadsheet is stamped with: its publication (else the start of its notice), so that the
+    same version gives the same bytes every time (publishing/ compiles it into a file)."""
+    moment = park_list.published_at or park_list.notice_starts_at or FIXED_EPOCH
+    return timezone.localtime(moment).replace(microsecond=0)
+
+
+def _fixed_bytes(workbook, moment: datetime.datetime) -> bytes:
+    """The workbook as XLSX bytes that depend only on its content and ``moment``: openpyxl stamps the document
+    properties and every ZIP member with the current time, so both are set to ``moment``."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    naive_utc = moment.astimezone(datetime.UTC).replace(tzinfo=None)
+    workbook.properties.created = naive_utc
+    workbook.properties.modified = naive_utc
+    written = io.BytesIO()
+    with zipfile.ZipFile(written, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()  # what workbook.save() does, without re-stamping "modified"
+    fixed = io.BytesIO()
+    stamp = moment.timetuple()[:6]
+    with zipfile.ZipFile(io.BytesIO(written.getvalue())) as source, zipfile.ZipFile(fixed, "w") as target:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=stamp)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = info.external_attr
+            target.writestr(member, source.read(info.filename))
+    return fixed.getvalue()
 
 
 def list_document(park_list, criteria, entries, versions=()) -> dict:

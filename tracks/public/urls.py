@@ -2,6 +2,8 @@
 
 from django.urls import path, re_path
 
+from publishing import views as published
+
 from . import views
 from .feeds import AnnouncementFeed
 
@@ -9,10 +11,13 @@ app_name = "public"
 
 urlpatterns = [
     path("lists/", views.list_index, name="list_index"),
+    # Published lists are files (publishing/): these views answer only when a file is missing, and compile it.
+    path("lists/published/", published.published_index, name="list_published_index"),
     path("lists/<int:pk>/", views.list_detail, name="list_detail"),
     re_path(
         r"^lists/(?P<pk>[0-9]+)/download\.(?P<fmt>csv|xlsx|json)$", views.list_download, name="list_download"
     ),
+    re_path(r"^lists/(?P<pk>[0-9]+)/canonical\.json$", published.canonical_json, name="list_canonical"),
     path("lists/<int:pk>/objection/", views.objection_form, name="objection_form"),
     path("lists/<int:pk>/objection/receipt/", views.objection_receipt, name="objection_receipt"),
     re_path(

@@ -23,6 +23,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import roles
+from publishing.frozen import as_published
+from publishing.serve import compiled_answer
 from zones.models import Province, Region, StrategicArea, Zone
 
 from .. import selectors
@@ -107,9 +109,14 @@ def _public_list(pk):
     return get_object_or_404(selectors.lists_public(), pk=pk)
 
 
+def _list_entries(park_list) -> list:
+    """The entries the page and downloads show: of a published version, with the names it was published with."""
+    return as_published(park_list, list(selectors.list_entries_public(park_list)))
+
+
 def _list_context(park_list) -> dict:
     """Everything the list page shows; a constant number of queries whatever the list's length."""
-    entries = list(selectors.list_entries_public(park_list))
+    entries = _list_entries(park_list)
     criteria = list(Criterion.objects.filter(cycle_id=park_list.cycle_id).order_by("order", "code"))
     breakdown = list_breakdown(
         entries, Region.objects.order_by("order"), StrategicArea.objects.order_by("order", "code")
@@ -138,15 +145,24 @@ def _list_context(park_list) -> dict:
     }
 
 
+def list_page_bytes(request, park_list, issuing_body: str = "") -> bytes:
+    """The list page of one version (the view's and the compiled file's: publishing.compiler)."""
+    context = {"nav": "lists", "issuing_body": issuing_body, **_list_context(park_list)}
+    return render_to_string("public/list_detail.html", context, request=request).encode("utf-8")
+
+
 @require_GET
 def list_detail(request, pk):
+    # A published or superseded version is answered from its files (PublishedFilesMiddleware); here only when a
+    # file is missing (compiled now, then served) and for lists on notice, which are rendered and cached.
     if not_modified := list_not_modified(request, pk, "page"):
         return not_modified
     state, park_list = public_list_state(pk)
+    if answer := compiled_answer(request, state, park_list):
+        return answer
 
     def render_page() -> bytes:
-        context = {"nav": "lists", **_list_context(park_list or _public_list(pk))}
-        return render_to_string("public/list_detail.html", context, request=request).encode("utf-8")
+        return list_page_bytes(request, park_list or _public_list(pk))
 
     return list_response(request, state, "page", render=render_page, content_type="text/html; charset=utf-8")
 
@@ -158,6 +174,18 @@ DOWNLOADS = {
 }
 
 
+def list_download_bytes(park_list, fmt: str) -> bytes:
+    """A download of one version (the view's and the compiled file's: publishing.compiler)."""
+    entries = _list_entries(park_list)
+    criteria = list(Criterion.objects.filter(cycle_id=park_list.cycle_id).order_by("order", "code"))
+    if fmt == "csv":
+        return exports.csv_bytes(criteria, entries)
+    if fmt == "xlsx":
+        return exports.xlsx_bytes(park_list, criteria, entries)
+    versions = list(selectors.list_versions_public(park_list))
+    return exports.json_bytes(park_list, criteria, entries, versions)
+
+
 @require_GET
 def list_download(request, pk, fmt):
     if fmt not in DOWNLOADS:
@@ -165,17 +193,11 @@ def list_download(request, pk, fmt):
     if not_modified := list_not_modified(request, pk, "download", fmt):
         return not_modified
     state, loaded = public_list_state(pk)
+    if answer := compiled_answer(request, state, loaded):
+        return answer
 
     def render_file() -> bytes:
-        park_list = loaded or _public_list(pk)
-        entries = list(selectors.list_entries_public(park_list))
-        criteria = list(Criterion.objects.filter(cycle_id=park_list.cycle_id).order_by("order", "code"))
-        if fmt == "csv":
-            return exports.csv_bytes(criteria, entries)
-        if fmt == "xlsx":
-            return exports.xlsx_bytes(park_list, criteria, entries)
-        versions = list(selectors.list_versions_public(park_list))
-        return exports.json_bytes(park_list, criteria, entries, versions)
+        return list_download_bytes(loaded or _public_list(pk), fmt)
 
     filename = _("%(title)s（第%(version)s版）.%(ext)s") % {
         "title": state.title,

@@ -15,18 +15,23 @@ Public pages render without the user, so one rendering serves every anonymous re
 Both are triggered by saves and deletions of those models and by the audit events every service writes
 (``on_model_change``). Both changes are applied at once and again when the transaction commits (a reader in between may have cached the
 old data). Without a shared cache (no REDIS_URL) each server process has its own, so another process may go on
-answering from its copy: every entry therefore also expires (``PUBLIC_STATE_SECONDS``, ``PUBLIC_PAGE_SECONDS``),
-well within the max-age the public pages already allow browsers and proxies.
+answering from its copy: every entry therefore also expires (a list's state after ``LOCAL_STATE_SECONDS``, 5 s;
+pages after ``PUBLIC_PAGE_SECONDS``), well within the max-age the public pages already allow browsers and proxies.
+
+Published and superseded versions of a list are files (publishing/), which need no state at all: the change that
+forgets a list's state also rewrites its family's files (``publishing.compiler.lists_changed``).
 """
 
 import logging
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
 PUBLIC_STATE_KEY = "ntr-public:list-state:{pk}"
 PUBLIC_STATE_SECONDS = 30
+LOCAL_STATE_SECONDS = 5
 PUBLIC_PAGE_SECONDS = 60
 GENERATION_KEY = "ntr-public:generation"
 
@@ -75,10 +80,23 @@ def public_data_changed() -> None:
     transaction.on_commit(_forget)
 
 
-def forget_public_state(*pks) -> None:
+def forget_public_state(*pks, files: bool = True) -> None:
     keys = [PUBLIC_STATE_KEY.format(pk=pk) for pk in pks]
     _forget(keys)
     transaction.on_commit(lambda: _forget(keys))
+    if files:
+        # Published versions are files: those of the lists' families go at once and are compiled after the commit.
+        from publishing.compiler import lists_changed
+
+        lists_changed(pks)
+
+
+def public_state_seconds() -> int:
+    """How long a list's state is kept: ``PUBLIC_STATE_SECONDS`` in a shared cache (Redis), which every change
+    forgets at once for all servers; ``LOCAL_STATE_SECONDS`` in a process's own cache, which another process's
+    change cannot reach."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    return LOCAL_STATE_SECONDS if backend.endswith("LocMemCache") else PUBLIC_STATE_SECONDS
 
 
 def on_model_change(sender, instance, **kwargs) -> None:
@@ -92,6 +110,7 @@ def on_model_change(sender, instance, **kwargs) -> None:
     if label.partition(".")[0] not in PUBLIC_APPS or label in PRIVATE_MODELS:
         return
     if label == "tracks.parklist":
-        forget_public_state(pk)
+        # Rows loaded as they are (loaddata: a restore) change no file: `compile_lists` compiles after a restore.
+        forget_public_state(pk, files=not kwargs.get("raw", False))
     else:
         public_data_changed()

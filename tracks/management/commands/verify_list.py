@@ -2,7 +2,10 @@
 
 For each list: (1) SHA-256 and SM3 match the canonical JSON, which matches the entries; (2) ranking the inputs
 stored with the list again (``rank_inputs``) reproduces the entries exactly; (3) the live scores, criteria and
-nominations still equal those inputs. Every difference is listed; the exit status is non-zero if there is any.
+nominations still equal those inputs; (4) its published files match their latest manifest (sizes, SHA-256) and the
+canonical JSON file is the stored text with the list's SHA-256 and SM3 (a missing or out-of-date file is a warning:
+the next reader or ``compile_lists --missing`` compiles it). Every difference is listed; the exit status is
+non-zero if there is any.
 """
 
 import re
@@ -10,6 +13,7 @@ import re
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from publishing.verify import verify_files
 from tracks.models import FROZEN_LIST_STATUSES, CriterionCode, ParkList
 from tracks.services.lists import list_verify
 
@@ -53,10 +57,13 @@ class Command(BaseCommand):
                 }
             )
             result = list_verify(park_list)
+            # (4) the published files against their manifest and the hashes (publishing/verify.py)
+            published = verify_files(park_list) if park_list.status in FROZEN_LIST_STATUSES else None
             for label, problems in (
                 (_("校验值（SHA-256、SM3）与榜单条目"), result.hashes),
                 (_("按存储的计算输入重新计算"), result.reproduction),
                 (_("当前评分与计算输入"), result.live),
+                *([(_("发布文件与清单、校验值"), published.problems)] if published else []),
             ):
                 if problems:
                     self.stdout.write(self.style.ERROR(f"  ✗ {label}"))
@@ -64,9 +71,9 @@ class Command(BaseCommand):
                         self.stdout.write(f"      - {labelled(problem)}")
                 else:
                     self.stdout.write(self.style.SUCCESS(f"  ✓ {label}"))
-            for warning in result.warnings:
+            for warning in [*result.warnings, *(published.warnings if published else [])]:
                 self.stdout.write(self.style.WARNING(f"  ! {labelled(warning)}"))
-            if result.ok:
+            if result.ok and not (published and published.problems):
                 self.stdout.write(
                     self.style.SUCCESS(_("  校验通过。SHA-256 %(sha)s") % {"sha": park_list.sha256})
                 )
