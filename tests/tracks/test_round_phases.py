@@ -159,7 +159,8 @@ def test_review_opening_refuses_without_a_future_review_deadline(round_):
 # -- deadlines follow the cycle ----------------------------------------------------------------------------------
 
 
-def test_assignments_follow_the_cycles_deadline_and_overdue_counts_it(round_, client):
+def test_assignments_follow_the_cycles_deadline_and_overdue_counts_it(owner_db, round_, client):
+    # The clock travels weeks ahead: audit rows then carry a time only the owner role may write (PostgreSQL).
     nomination = round_.accepted("440000-02")
     round_.to_review()
     assignments = list(Assignment.objects.filter(nomination=nomination))
