@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories as f
-from tracks.models import Cycle, CycleStatus, ListStatus, Nomination, NominationStatus, ParkList
+from tracks.models import Assignment, Cycle, CycleStatus, ListStatus, Nomination, NominationStatus, ParkList
 from tracks.services import cycles as cycle_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -160,12 +160,16 @@ def test_a_whole_round_in_the_browser(browser_page, live_server):
     # Each reviewer accepts with the pledge and scores; one nomination is scored lower by everyone.
     for index in range(3):
         sign_in(page, f"expert{index}", admin=True)
-        for position in range(3):
+        for _position in range(3):
             page.goto("/admin/tracks/assignment/")
-            page.locator("#result_list tbody a").nth(position).click()
+            # The queue lists what needs action first: the next invitation is at the top.
+            page.locator("#result_list tbody tr").filter(has_text="待接受").first.locator("a").first.click()
+            page.wait_for_url(re.compile(r"/admin/tracks/assignment/\d+/change/$"))
+            assignment = Assignment.objects.get(pk=int(page.url.rstrip("/").split("/")[-2]))
             page.get_by_label("我已阅读上述承诺，承诺遵守并接受本评审任务").check()
             page.get_by_role("button", name="签署承诺并接受任务").click()
-            value = str(90 - 10 * position)
+            # Everyone scores the nominations in the order they were recommended: the third comes last.
+            value = str(90 - 10 * [n.pk for n in accepted].index(assignment.nomination_id))
             for code in ("strategic", "leading", "growth", "driving"):
                 page.locator(f"#value-{code}").fill(value)
                 page.locator(f"#comment-{code}").fill("材料翔实。")
