@@ -29,19 +29,14 @@ class Field(models.Model):
 
 class TrackQuerySet(models.QuerySet):
     def search(self, term: str):
-        """Match the name, an alias, full pinyin (renxing) or initials (rxjqr)."""
+        """The tracks matching what a person typed, by the site's one search rule (tracks.search: name, English
+        name, aliases; pinyin and initials from any syllable)."""
         term = (term or "").strip()
         if not term:
             return self
-        key = term.lower().replace(" ", "")
-        return self.filter(
-            models.Q(name__icontains=term)
-            | models.Q(aliases__name__icontains=term)
-            | models.Q(pinyin__contains=key)
-            | models.Q(pinyin_initials__startswith=key)
-            | models.Q(aliases__pinyin__contains=key)
-            | models.Q(aliases__pinyin_initials__startswith=key)
-        ).distinct()
+        from ..search import track_keys  # the rule reads these models
+
+        return self.filter(pk__in=track_keys(self, term))
 
     def usable(self):
         return self.filter(status=TrackStatus.ACTIVE)

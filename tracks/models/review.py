@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AssignmentStatus
@@ -233,7 +234,7 @@ class RankingSnapshot(models.Model):
         get_latest_by = "computed_at"
 
     def __str__(self):
-        return f"{self.cycle} {self.computed_at:%Y-%m-%d %H:%M}"
+        return f"{self.cycle} {timezone.localtime(self.computed_at):%Y-%m-%d %H:%M}"
 
 
 class ReviewClosure(models.Model):

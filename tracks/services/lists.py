@@ -44,6 +44,7 @@ from audit.services import audit_record
 from .. import workflow
 from ..models import (
     FROZEN_LIST_STATUSES,
+    CriterionCode,
     CycleStatus,
     ListEntry,
     ListScope,
@@ -1071,7 +1072,7 @@ def _verify_reproduction(park_list: ParkList, inputs: dict) -> list[str]:
             _("赛道"): (source.get("track"), entry.track_id),
             _("总分"): (row["total"], f"{entry.total:.2f}"),
             **{
-                code: (row["criteria"].get(code), f"{getattr(entry, column):.2f}")
+                str(CriterionCode(code).label): (row["criteria"].get(code), f"{getattr(entry, column):.2f}")
                 for code, column in CRITERION_COLUMNS.items()
             },
         }
@@ -1146,7 +1147,9 @@ def _verify_live(park_list: ParkList, inputs: dict, warnings: list) -> list[str]
             % {
                 "nomination": nomination,
                 "reviewer": reviewer,
-                "criterion": criterion,
+                "criterion": CriterionCode(criterion).label
+                if criterion in CriterionCode.values
+                else criterion,
                 "before": _fmt(before),
                 "now": _fmt(now),
             }

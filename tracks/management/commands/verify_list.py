@@ -8,22 +8,12 @@ the next reader or ``compile_lists --missing`` compiles it). Every difference is
 non-zero if there is any.
 """
 
-import re
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from publishing.verify import verify_files
-from tracks.models import FROZEN_LIST_STATUSES, CriterionCode, ParkList
+from tracks.models import FROZEN_LIST_STATUSES, ParkList
 from tracks.services.lists import list_verify
-
-# The verification names a criterion by its code (``strategic评分``); a person reads its label (战略性评分).
-CRITERION_CODE = re.compile(r"(?<![A-Za-z_])(" + "|".join(CriterionCode.values) + r")(?![A-Za-z_])")
-
-
-def labelled(message: str) -> str:
-    """``message`` with each criterion code replaced by the criterion's label."""
-    return CRITERION_CODE.sub(lambda match: str(CriterionCode(match.group(1)).label), str(message))
 
 
 class Command(BaseCommand):
@@ -68,11 +58,11 @@ class Command(BaseCommand):
                 if problems:
                     self.stdout.write(self.style.ERROR(f"  ✗ {label}"))
                     for problem in problems:
-                        self.stdout.write(f"      - {labelled(problem)}")
+                        self.stdout.write(f"      - {problem}")
                 else:
                     self.stdout.write(self.style.SUCCESS(f"  ✓ {label}"))
             for warning in [*result.warnings, *(published.warnings if published else [])]:
-                self.stdout.write(self.style.WARNING(f"  ! {labelled(warning)}"))
+                self.stdout.write(self.style.WARNING(f"  ! {warning}"))
             if result.ok and not (published and published.problems):
                 self.stdout.write(
                     self.style.SUCCESS(_("  校验通过。SHA-256 %(sha)s") % {"sha": park_list.sha256})
