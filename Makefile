@@ -77,12 +77,16 @@ bench: $(VENV)/.installed-bench
 
 ## Every wheel the project needs (runtime + $(WHEEL_EXTRAS)) in wheelhouse/, for a machine without a package index:
 ##   pip install --no-index --find-links wheelhouse -e .
+## For every Python of requires-python, not only the one building it: deploy/wheelhouse.py adds the dependencies
+## behind markers (async-timeout for redis below 3.11.3, Debian 12's 3.11.2) and the compiled wheels of the other
+## minor versions, for this machine's platform.
 WHEEL_EXTRAS ?= dev
 wheelhouse: | $(BIN)/python
 	rm -rf wheelhouse && mkdir -p wheelhouse
 	$(BIN)/pip wheel --quiet --wheel-dir wheelhouse pip 'setuptools>=69,<81' wheel
 	$(BIN)/pip wheel --quiet --wheel-dir wheelhouse '.[$(WHEEL_EXTRAS)]'
 	rm -rf build wheelhouse/new_track_registry-*.whl  # the project itself installs from its source tree
+	$(BIN)/python deploy/wheelhouse.py wheelhouse $(WHEEL_EXTRAS)
 	@ls wheelhouse | wc -l | xargs echo "wheels in wheelhouse/:"
 
 clean:

@@ -8,21 +8,24 @@ What each section counts, for the year Y:
   已入榜, 未入榜). *退回修改* and *不予受理* beside them; 受理率 = 受理 / 推荐. By province and by region (东部 …).
 * **重点新赛道园区榜单** — the cycle's published lists (current versions; superseded ones were replaced) and the
   share of their entries by region and by strategic area, read as the source reads the zones' evaluation.
-* **培育库变动** — during calendar year Y (China time): entries that entered the library (their ``entered_at``),
-  and status changes from the audit log — re-entries, to 重点, to 观察, 出库, back to 培育中 — counted per entry (an
-  entry moved twice to 观察 in the year counts once). The status distribution beside them is today's.
+* **培育库变动** — by cycle (年度批次), not by calendar year: a cycle's round runs into the next year, and the
+  library entries it adds are stamped when formal review accepts them, whenever that is. *新入库*: the entries the
+  cycle of year Y brought in (their ``entered_cycle``). *列为重点*: the entries on the cycle's current published
+  lists. Re-entries, moves to 观察, 出库 and back to 培育中 are not tied to a cycle: they are counted from the audit
+  log during the cycle's round, from the opening of its nomination window to the opening of the next cycle's (open
+  for the latest cycle), per entry (an entry moved twice to 观察 counts once), so no change counts in two reports.
+  A year without a cycle has no round and counts none. The status distribution beside them is today's.
 * **培育举措** — active (not removed) measures dated in Y, by kind: how many, and their amount in 亿元.
 * **年度监测** — the indicators of the monitoring reports for Y and Y−1 summed over all entries that reported, and
   the growth on a like-for-like basis (同口径): only entries that reported both years, so a newly reporting entry
   does not show up as growth.
 """
 
-import datetime
 import io
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.fields.json import KT
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -93,15 +96,6 @@ def _region_label(code: str, name: str = "") -> str:
         return str(Region.Code(code).label)
     except ValueError:
         return name or code
-
-
-def year_bounds(year: int):
-    """[1 January Y, 1 January Y+1) in the site's time zone."""
-    zone = timezone.get_current_timezone()
-    return (
-        datetime.datetime(year, 1, 1, tzinfo=zone),
-        datetime.datetime(year + 1, 1, 1, tzinfo=zone),
-    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -226,27 +220,53 @@ def _lists(cycle, regions, areas) -> dict:
     }
 
 
-def _library(year) -> dict:
-    start, end = year_bounds(year)
-    entered = LibraryEntry.objects.filter(entered_at__gte=start, entered_at__lt=end).count()
-    events = (
-        AuditEvent.objects.filter(object_type=LIBRARY_OBJECT, at__gte=start, at__lt=end)
-        .annotate(to_status=KT("after__status"))
-        .order_by()
+def cycle_round(cycle) -> tuple:
+    """[start, end) of a cycle's round for the library's changes: from the opening of its nomination window to the
+    opening of the next cycle's; end is None for the latest cycle."""
+    following = (
+        Cycle.objects.filter(year__gt=cycle.year)
+        .order_by("year")
+        .values_list("nomination_opens_at", flat=True)
+        .first()
     )
-    reentered = events.filter(action="library.reenter").values("object_id").distinct().count()
-    changes = dict(
-        events.exclude(action__in=ENTRY_ACTIONS)
-        .filter(after__status__in=[status for status, _label in MOVEMENTS])
-        .values_list("to_status")
-        .annotate(n=Count("object_id", distinct=True))
-    )
+    return cycle.nomination_opens_at, following
+
+
+def _library(cycle) -> dict:
+    """培育库变动 of a cycle (the module's docstring); nothing without one."""
+    start = end = None
+    entered = reentered = 0
+    changes = {}
+    if cycle is not None:
+        start, end = cycle_round(cycle)
+        entered = LibraryEntry.objects.filter(entered_cycle=cycle).count()
+        events = AuditEvent.objects.filter(object_type=LIBRARY_OBJECT, at__gte=start)
+        if end is not None:
+            events = events.filter(at__lt=end)
+        events = events.annotate(to_status=KT("after__status")).order_by()
+        reentered = events.filter(action="library.reenter").values("object_id").distinct().count()
+        changes = dict(
+            events.exclude(action__in=ENTRY_ACTIONS)
+            .filter(after__status__in=[status for status, _label in MOVEMENTS])
+            .values_list("to_status")
+            .annotate(n=Count("object_id", distinct=True))
+        )
+        on_lists = ListEntry.objects.filter(
+            park_list__cycle=cycle,
+            park_list__status=ListStatus.PUBLISHED,
+            zone_id=OuterRef("zone_id"),
+            track_id=OuterRef("track_id"),
+        )
+        changes["key"] = LibraryEntry.objects.filter(Exists(on_lists)).count()
     stock = dict(LibraryEntry.objects.order_by().values_list("status").annotate(n=Count("pk")))
     movements = [
         {"code": "entered", "label": _("新入库"), "count": entered},
         {"code": "reentered", "label": _("重新入库"), "count": reentered},
     ] + [{"code": status, "label": _(label), "count": changes.get(status, 0)} for status, label in MOVEMENTS]
     return {
+        "basis": "cycle" if cycle is not None else "none",
+        "start": start,
+        "end": end,
         "movements": movements,
         "by_code": {row["code"]: row["count"] for row in movements},
         "stock": [
@@ -337,7 +357,7 @@ def programme_report(year: int) -> dict:
         "generated_at": timezone.now(),
         "nominations": _nominations(cycle, regions),
         "lists": _lists(cycle, regions, areas),
-        "library": _library(year),
+        "library": _library(cycle),
         "measures": _measures(year),
         "indicators": _indicators(year),
     }
@@ -573,7 +593,7 @@ def report_workbook(report: dict) -> bytes:
         _("培育库变动"),
         [(_("变动"), "label", 14), (_("条目数"), "count", 10)],
         report["library"]["movements"],
-        charts=[_Chart(_("%(year)s年培育库变动") % {"year": year}, _("个"), [2])],
+        charts=[_Chart(library_caption(report), _("个"), [2])],
     )
     _section(
         workbook,
@@ -606,6 +626,13 @@ def report_workbook(report: dict) -> bytes:
     return buffer.getvalue()
 
 
+def library_caption(report: dict) -> str:
+    """What the library's changes count: the cycle of the year (none when the year has no cycle)."""
+    if report["library"]["basis"] == "cycle":
+        return _("%(year)s年度批次培育库变动") % {"year": report["year"]}
+    return _("%(year)s年度无批次，培育库变动") % {"year": report["year"]}
+
+
 def report_text(report: dict) -> str:
     """A plain-text summary for the command line."""
     year = report["year"]
@@ -624,8 +651,13 @@ def report_text(report: dict) -> str:
         },
         _("已发布榜单 %(lists)s 个，入榜园区 %(entries)s 个次")
         % {"lists": len(lists["lists"]), "entries": lists["total_entries"]},
-        _("培育库：新入库 %(entered)s 个，转入观察 %(watch)s 个，出库 %(exited)s 个")
-        % {"entered": library["entered"], "watch": library["watch"], "exited": library["exited"]},
+        _("%(caption)s：新入库 %(entered)s 个，转入观察 %(watch)s 个，出库 %(exited)s 个")
+        % {
+            "caption": library_caption(report),
+            "entered": library["entered"],
+            "watch": library["watch"],
+            "exited": library["exited"],
+        },
         _("培育举措 %(count)s 项，涉及金额 %(amount)s 亿元")
         % {"count": measures["total_count"], "amount": measures["total_amount"]},
     ]

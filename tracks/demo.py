@@ -188,6 +188,8 @@ def seed_demo() -> list[tuple[str, str]]:
         closes_2026 = max(at(2026, 12, 31, 18), timezone.now() + datetime.timedelta(days=30))
         cycle_2026 = _cycle(2026, at(2026, 10, 15), closes_2026, staff)
         _nominations_2026(cycle_2026, tracks, officials, zone_user, staff, rng)
+        # From here on 2026 requires two materials: the drafts and the returned ones show what they still lack.
+        Cycle.objects.filter(pk=cycle_2026.pk).update(required_materials="推荐表盖章扫描件\n园区发展情况说明")
     return accounts.printed
 
 
@@ -500,6 +502,27 @@ MEASURES = [
 ]
 
 
+# A typical case's title and summary by its cultivation model (培育模式).
+CASE_TEXTS = {
+    CultivationModel.SCENARIO: (
+        "以应用场景牵引{track}加速成长",
+        "开放应用场景、联合龙头企业与科研院所，形成从技术到产品再到规模应用的培育链条。",
+    ),
+    CultivationModel.SCIENTIST_ENTREPRENEUR: (
+        "科学家与企业家联合创业培育{track}",
+        "科研团队与企业家共同创办企业，依托实验室成果完成中试和量产，形成从技术到产品再到规模应用的培育链条。",
+    ),
+    CultivationModel.CORPORATE_VENTURE: (
+        "大企业内部创业孵化{track}",
+        "龙头企业内部孵化新业务并独立运营，带动上下游配套，形成从技术到产品再到规模应用的培育链条。",
+    ),
+    CultivationModel.OTHER: (
+        "多方协同培育{track}",
+        "政府、企业和科研院所多方协同，形成从技术到产品再到规模应用的培育链条。",
+    ),
+}
+
+
 def _cultivation_2025(cycle, officials, staff, rng):
     """Monitoring, support measures and a published typical case for the zones on the 2025 list."""
     from cultivation.models import TypicalCase
@@ -514,7 +537,8 @@ def _cultivation_2025(cycle, officials, staff, rng):
         official = officials[nomination.province.code]
         entry = nomination.library_entry
         base = indicators(rng)
-        for year, factor in ((2024, Decimal("0.85")), (2025, Decimal("1"))):
+        # Monitoring starts with the year the entry joined the library (2025), never before it.
+        for year, factor in ((2025, Decimal("0.85")), (2026, Decimal("1"))):
             data = {**base, "revenue": (base["revenue"] * factor).quantize(Decimal("0.01"))}
             monitoring_report_file(actor=official, entry=entry, year=year, data=data)
         for offset in range(2):
@@ -530,12 +554,15 @@ def _cultivation_2025(cycle, officials, staff, rng):
                 description="围绕新赛道培育的针对性举措，已按计划推进。",
             )
         if index < 2:
+            # The case's title and summary tell the model it is tagged with.
+            model = nomination.cultivation_model or CultivationModel.SCENARIO
+            title, summary = CASE_TEXTS[model]
             case = TypicalCase.objects.create(
                 entry=entry,
-                title=f"{nomination.zone.display_name}：以应用场景牵引{nomination.track.name}加速成长",
-                summary="开放应用场景、联合龙头企业与科研院所，形成从技术到产品再到规模应用的培育链条。",
+                title=f"{nomination.zone.display_name}：{title.format(track=nomination.track.name)}",
+                summary=summary,
                 body="一、做法\n二、成效\n三、经验",
-                cultivation_model=nomination.cultivation_model or CultivationModel.SCENARIO,
+                cultivation_model=model,
                 created_by=staff,
             )
             case_publish(actor=staff, case=case)

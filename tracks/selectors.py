@@ -1,5 +1,8 @@
 """Reads scoped to a user or audience: the only place that decides what someone may see."""
 
+import hmac
+import unicodedata
+
 from django.db.models import Count, Q
 
 from accounts import roles
@@ -12,6 +15,7 @@ from .models import (
     LibraryStatus,
     ListStatus,
     Nomination,
+    Objection,
     ParkList,
     Track,
     TrackStatus,
@@ -506,3 +510,27 @@ def province_results(user):
             }
         )
     return results
+
+
+def _contact_key(value) -> str:
+    """A contact as compared for a receipt lookup: full-width characters folded, no spaces, case ignored, and a
+    telephone number without its hyphens (010-12345678 and 01012345678 are one number)."""
+    text = "".join(unicodedata.normalize("NFKC", str(value or "")).split()).lower()
+    return text if "@" in text else text.replace("-", "")
+
+
+def objection_for_receipt(receipt_number: str, contact: str):
+    """An objector's lookup of their own objection: the objection with this receipt number when the contact given
+    with it matches the one it was filed with, else None. Both must match (a receipt number alone tells nothing);
+    the page shows only its status and resolution."""
+    number = "".join(unicodedata.normalize("NFKC", str(receipt_number or "")).split()).upper()
+    if not number or not contact:
+        return None
+    objection = (
+        Objection.objects.filter(receipt_number=number).only("status", "resolution", "contact").first()
+    )
+    if objection is None or not hmac.compare_digest(
+        _contact_key(objection.contact).encode(), _contact_key(contact).encode()
+    ):
+        return None
+    return objection

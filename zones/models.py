@@ -61,6 +61,12 @@ class Province(models.Model):
         related_name="provinces",
         help_text=_("整省属于的重点区域（如京津冀、长三角）"),
     )
+    department = models.CharField(
+        _("省级主管部门"),
+        max_length=64,
+        blank=True,
+        help_text=_("推荐函落款的单位全称，如“广东省科学技术厅”；留空时推荐函由省级主管部门填写。"),
+    )
 
     class Meta:
         verbose_name = _("省级推荐单位")

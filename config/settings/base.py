@@ -325,7 +325,9 @@ SPECTACULAR_SETTINGS = {
 
 # What the footer shows; a deployment sets its own sponsor, ICP filing number and contact.
 SITE_NAME = _("新赛道培育库")
-SITE_SPONSOR = os.environ.get("SITE_SPONSOR", "科学技术部火炬高技术产业开发中心")
+# Since the 2023 reform the Torch Centre belongs to MIIT. A published list keeps the body that issued it
+# (ParkList.issuer, stamped by list_publish); this is what the footer and new publications say.
+SITE_SPONSOR = os.environ.get("SITE_SPONSOR", "工业和信息化部火炬高技术产业开发中心")
 SITE_ICP_NUMBER = os.environ.get("SITE_ICP_NUMBER", "")
 SITE_CONTACT = os.environ.get("SITE_CONTACT", "")
 # The site's address as readers reach it (e.g. https://ntr.example.gov.cn), for links in e-mail.

@@ -4,7 +4,8 @@
  * - Track search: the nomination form's track <select> (grouped by field) works alone; with this script a search
  *   box appears above it that asks /portal/tracks/search/?q=… (name, alias, pinyin or initials) and sets the
  *   select to the chosen result.
- * - Print: the print documents' “打印” button calls window.print().
+ * - Print: the print documents' “打印” button calls window.print(); the page numbers, running header and footer
+ *   printed in the page margins take their (translated) words from the sheet's data-page-* attributes.
  *
  * A file, loaded with defer: no inline script, handler or style attribute (a strict CSP holds).
  */
@@ -174,7 +175,31 @@
     });
   }
 
+  // A CSS string literal of a text (for a custom property the page margins read).
+  function cssString(value) {
+    return '"' + String(value).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/[\r\n]+/g, " ") + '"';
+  }
+
+  // The page margins hold no markup: the sheet's words reach them as custom properties (portal.css, @page).
+  function bindPageMargins(sheet) {
+    var root = document.documentElement.style;
+    var format = sheet.getAttribute("data-page-format") || "";
+    var at = format.indexOf("{page}");
+    var of = format.indexOf("{pages}");
+    if (at >= 0 && of > at) {
+      root.setProperty("--page-before", cssString(format.slice(0, at)));
+      root.setProperty("--page-between", cssString(format.slice(at + 6, of)));
+      root.setProperty("--page-after", cssString(format.slice(of + 7)));
+    }
+    root.setProperty("--page-header", cssString(sheet.getAttribute("data-page-header") || ""));
+    root.setProperty("--page-footer", cssString(sheet.getAttribute("data-page-footer") || ""));
+  }
+
   function init() {
+    var sheets = document.querySelectorAll("[data-page-format]");
+    for (var k = 0; k < sheets.length; k += 1) {
+      bindPageMargins(sheets[k]);
+    }
     var boxes = document.querySelectorAll("[data-track-search]");
     for (var i = 0; i < boxes.length; i += 1) {
       bindTrackSearch(boxes[i]);

@@ -97,7 +97,13 @@ def data(owner_db, world):
     hb = _nomination(cycle, HB, humanoid, S.NOT_LISTED)
     hb2 = _nomination(cycle, HB, storage, S.ACCEPTED)
     sc = _nomination(cycle, SC, humanoid, S.REJECTED)
-    _nomination(f.CycleFactory(year=2024), ZS, humanoid, S.ACCEPTED)
+    cycle_2024 = f.CycleFactory(year=2024)
+    _nomination(cycle_2024, ZS, humanoid, S.ACCEPTED)
+    # The rounds: 2024's from its window's opening on 1 January 2024 to 2025's on 1 January 2025 (open since).
+    m.Cycle.objects.filter(pk=cycle_2024.pk).update(
+        nomination_opens_at=datetime.datetime(2024, 1, 1, tzinfo=CST)
+    )
+    m.Cycle.objects.filter(pk=cycle.pk).update(nomination_opens_at=datetime.datetime(2025, 1, 1, tzinfo=CST))
 
     # Lists of 2025: two published (5 entries: 东部 3, 中部 2; 粤港澳 2, 长三角 1; 4 distinct zones); a draft and
     # a superseded version do not count.
@@ -106,8 +112,9 @@ def data(owner_db, world):
     _list(cycle, other, [sc], status="draft")
     _list(cycle, humanoid, [sc], status="superseded", version=2)
 
-    # Library: 3 entries entered in 2025 (中山, 广州, 武汉), 南京 in 2024.
+    # Library: 3 entries the 2025 cycle brought in (中山, 广州, 武汉), 南京 the 2024 cycle's.
     entries = world.entries
+    m.LibraryEntry.objects.filter(pk=entries["nj"].pk).update(entered_cycle=cycle_2024)
     hubei = f.LibraryEntryFactory(zone=f.zone(HB), track=humanoid, entered_cycle=cycle)
     for entry, moment in (
         (entries["zs"], datetime.datetime(2025, 2, 1, tzinfo=CST)),
@@ -249,12 +256,15 @@ def test_lists_and_their_breakdown(data):
 
 
 def test_library_movements(data):
+    """By cycle (issue 14): entries the cycle brought in, entries on its published lists (中山, 广州 and 武汉 on
+    人形机器人, 南京 on 新型储能), and the audit log's changes during its round."""
     library = reports.programme_report(2025)["library"]
 
+    assert library["basis"] == "cycle"
     assert library["by_code"] == {
         "entered": 3,
         "reentered": 1,
-        "key": 1,
+        "key": 4,
         "watch": 1,
         "exited": 1,
         "cultivating": 2,
@@ -394,7 +404,7 @@ def _check_workbook(content: bytes):
     monitoring = {row[0]: row[1:] for row in workbook["年度监测"].iter_rows(min_row=2, values_only=True)}
     assert monitoring["营业收入（亿元）"] == (390.0, 300.0, 16.7)
     movements = dict(workbook["培育库变动"].iter_rows(min_row=2, values_only=True))
-    assert movements == {"新入库": 3, "重新入库": 1, "列为重点": 1, "转入观察": 1, "出库": 1, "恢复培育": 2}
+    assert movements == {"新入库": 3, "重新入库": 1, "列为重点": 4, "转入观察": 1, "出库": 1, "恢复培育": 2}
     # Native charts (openpyxl does not read them back, so count them in the archive): provinces, regions, the lists'
     # breakdown, library movements, measure counts and amounts, monitoring growth.
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
@@ -425,7 +435,7 @@ def test_the_command_prints_the_summary_and_writes_the_xlsx(data, tmp_path):
     assert "2025年度国家高新区新赛道培育工作报告" in text
     assert "推荐 9 项，受理 5 项，受理率 55.6%" in text
     assert "已发布榜单 2 个，入榜园区 5 个次" in text
-    assert "培育库：新入库 3 个，转入观察 1 个，出库 1 个" in text
+    assert "2025年度批次培育库变动：新入库 3 个，转入观察 1 个，出库 1 个" in text
     assert "培育举措 4 项，涉及金额 22.75 亿元" in text
     assert f"已写出 {target}" in text
     _check_workbook(target.read_bytes())
@@ -461,8 +471,23 @@ def test_the_report_queries_do_not_grow(world, django_assert_max_num_queries, si
             f.MonitoringReportFactory(entry=entry, year=2025)
         _list(world.cycle, track, list(m.Nomination.objects.filter(track=track)), status="published")
 
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         report = reports.programme_report(2025)
 
     assert report["nominations"]["total"]["submitted"] == 5 * size
     assert report["lists"]["total_entries"] == 5 * size
+
+
+def test_library_changes_count_for_their_cycle_whatever_the_calendar_year(world):
+    """A cycle's accepted nominations enter the library when formal review accepts them, which may be the next
+    calendar year (the demo's 2025 round stamped its 63 entries in 2026): they are the 2025 cycle's (issue 14)."""
+    m.Cycle.objects.filter(pk=world.cycle.pk).update(
+        nomination_opens_at=datetime.datetime(2025, 3, 1, tzinfo=CST)
+    )
+    late = datetime.datetime(2026, 1, 10, tzinfo=CST)
+    m.LibraryEntry.objects.filter(pk__in=[e.pk for e in world.entries.values()]).update(entered_at=late)
+    assert reports.programme_report(2025)["library"]["by_code"]["entered"] == 3
+    # 2026 has no cycle: it counts nothing, and says why.
+    library = reports.programme_report(2026)["library"]
+    assert library["basis"] == "none" and set(library["by_code"].values()) == {0}
+    assert reports.library_caption(reports.programme_report(2026)) == "2026年度无批次，培育库变动"

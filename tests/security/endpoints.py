@@ -225,6 +225,14 @@ FILLERS = {
     "api-nomination-detail": NOMINATIONS,
     "api-nomination-submit": NOMINATIONS,
     "api-nomination-withdraw": NOMINATIONS,
+    "api-nomination-attachment-list": {
+        key: (lambda k: lambda w: {"nomination_id": w.drafts[k].pk})(zone)
+        for key, zone in (("zs", W.ZS), ("sz", W.SZ), ("js", W.NJ))
+    },
+    "api-nomination-attachment-detail": {
+        key: (lambda k: lambda w: {"nomination_id": w.drafts[k].pk, "pk": w.attachments[k].pk})(zone)
+        for key, zone in (("zs", W.ZS), ("sz", W.SZ), ("js", W.NJ))
+    },
     # the open API (the format twins are filled below)
     "api-public:zone-detail": {"": lambda w: {"pk": W.zone_pk(W.ZS)}},
     "api-public:province-detail": {"": lambda w: {"code": W.GD}},

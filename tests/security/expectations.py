@@ -305,6 +305,9 @@ public:objection_form[notice]                    GET    A    A    A    A    A   
 public:objection_form[notice]                    POST   A    A    A    A    A    A    A    A    A    A
 public:objection_form[published]                 GET    410  410  410  410  410  410  410  410  410  410
 public:objection_form[published]                 POST   410  410  410  410  410  410  410  410  410  410
+# an objector's receipt lookup (issue 14): open to everyone, answers only for a receipt and its contact
+public:objection_lookup                          GET    A    A    A    A    A    A    A    A    A    A
+public:objection_lookup                          POST   A    A    A    A    A    A    A    A    A    A
 public:objection_receipt[draft]                  GET    404  404  404  404  404  404  404  404  404  404
 public:objection_receipt[draft]                  POST   405  405  405  405  405  405  405  405  405  405
 public:objection_receipt[notice]                 GET    A    A    A    A    A    A    A    A    A    A
@@ -377,6 +380,25 @@ api-nomination-withdraw[zs]                      GET    401  405  405  405  403 
 api-nomination-withdraw[zs]                      POST   401  403  A    404  403  403  403  403  403  403
 api-nomination-withdraw[zs]                      PATCH  401  405  405  405  403  403  403  403  403  403
 api-nomination-withdraw[zs]                      DELETE 401  405  405  405  403  403  403  403  403  403
+# the attachments of a nomination (issue 14): scoped like the nomination, 404 on every verb outside it
+api-nomination-attachment-detail[js]             GET    401  404  404  A    403  403  403  403  403  403
+api-nomination-attachment-detail[js]             POST   401  404  404  405  403  403  403  403  403  403
+api-nomination-attachment-detail[js]             PATCH  401  404  404  405  403  403  403  403  403  403
+api-nomination-attachment-detail[js]             DELETE 401  404  404  A    403  403  403  403  403  403
+api-nomination-attachment-detail[sz]             GET    401  404  A    404  403  403  403  403  403  403
+api-nomination-attachment-detail[sz]             POST   401  404  405  404  403  403  403  403  403  403
+api-nomination-attachment-detail[sz]             PATCH  401  404  405  404  403  403  403  403  403  403
+api-nomination-attachment-detail[sz]             DELETE 401  404  A    404  403  403  403  403  403  403
+api-nomination-attachment-detail[zs]             GET    401  A    A    404  403  403  403  403  403  403
+api-nomination-attachment-detail[zs]             POST   401  405  405  404  403  403  403  403  403  403
+api-nomination-attachment-detail[zs]             PATCH  401  405  405  404  403  403  403  403  403  403
+api-nomination-attachment-detail[zs]             DELETE 401  A    A    404  403  403  403  403  403  403
+api-nomination-attachment-list[js]               GET    401  404  404  A    403  403  403  403  403  403
+api-nomination-attachment-list[js]               POST   401  404  404  A    403  403  403  403  403  403
+api-nomination-attachment-list[sz]               GET    401  404  A    404  403  403  403  403  403  403
+api-nomination-attachment-list[sz]               POST   401  404  A    404  403  403  403  403  403  403
+api-nomination-attachment-list[zs]               GET    401  A    A    404  403  403  403  403  403  403
+api-nomination-attachment-list[zs]               POST   401  A    A    404  403  403  403  403  403  403
 
 # --- api-portal (the token API: the caller's zones and the province's quota)
 api-portal-quota-detail                          GET    401  A    A    A    403  403  403  403  403  403

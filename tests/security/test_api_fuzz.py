@@ -168,7 +168,7 @@ def test_every_api_route_is_in_the_schema():
         ):
             continue
         route = endpoint.route
-        for name in ("pk", "code", "year", "cycle_year"):
+        for name in ("pk", "code", "year", "cycle_year", "nomination_id"):
             label = "{" + ("id" if name == "pk" else name) + "}"
             route = route.replace(f"(?P<{name}>[^/.]+)", label).replace(f"(?P<{name}>[0-9]{{4}})", label)
         routes.add("/" + route.rstrip("$"))

@@ -250,7 +250,7 @@ def test_a_hostile_office_attachment_is_refused_quickly(client, world, name, mem
         follow=True,
     )
     elapsed = time.perf_counter() - started
-    assert [str(msg) for msg in response.context["messages"]] == [message]
+    assert [str(msg) for msg in response.context["messages"]] == [f"“{name}”未能上传：{message}"]
     assert elapsed < QUICK, f"{elapsed:.1f} s"
     assert not m.NominationAttachment.objects.exists()
 

@@ -71,7 +71,10 @@ def test_requests_and_responses_are_separate_components_and_bodies_are_json(sche
     assert set(components["ActionRequest"]["properties"]) == {"reason"}
     for path, method, operation in operations(schema):
         if "requestBody" in operation:
-            assert list(operation["requestBody"]["content"]) == ["application/json"], (method, path)
+            # JSON, but where a file is uploaded (a nomination's attachments, issue 14)
+            uploads = path == "/api/v1/nominations/{nomination_id}/attachments/" and method == "post"
+            expected = ["multipart/form-data"] if uploads else ["application/json"]
+            assert list(operation["requestBody"]["content"]) == expected, (method, path)
     submit = schema["paths"]["/api/v1/nominations/{id}/submit/"]["post"]
     assert submit["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ActionRequest"

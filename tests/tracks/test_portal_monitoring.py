@@ -107,9 +107,10 @@ def test_the_trend_table_and_chart(client, world, entry):
     assert '<svg viewBox="0 0 560 220" role="img"' in page
     assert f'<desc id="chart-1-desc">{THIS_YEAR - 2}：98.2；{THIS_YEAR - 1}：120.5</desc>' in page
     assert "<script" not in page.split("</head>")[1]
+    # Years to file start with the year the entry joined (its cycle's): none before it (issue 14).
     years = [item["year"] for item in response.context["years"]]
-    assert years == [THIS_YEAR, THIS_YEAR - 1, THIS_YEAR - 2]
-    assert [item["filed"] for item in response.context["years"]] == [False, True, True]
+    assert years == [THIS_YEAR, THIS_YEAR - 1]
+    assert [item["filed"] for item in response.context["years"]] == [False, True]
     assert NJ  # keep the import list honest
 
 

@@ -737,3 +737,41 @@ def test_rank_cycle_command_refuses_an_unknown_year():
     # execute_from_command_line here would close the test's database connection on the way out.)
     assert error.value.returncode == 1
     assert not RankingSnapshot.objects.exists()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Spread from exact reviewer totals (issue 14)
+
+
+def _spread_inputs(normalise: bool) -> dict:
+    weights = {"strategic": "30.00", "leading": "25.00", "growth": "25.00", "driving": "20.00"}
+    rows = {1: ("80.01", "80.00"), 2: ("70.02", "70.00"), 3: ("75.00", "75.00")}
+    return {
+        "method": "test",
+        "cycle": {"id": 1, "year": 2031},
+        "normalise": normalise,
+        "criteria": [{"code": code, "weight": w, "max_score": "100.00"} for code, w in weights.items()],
+        "nominations": [
+            {"id": 1, "zone": 1, "province": 1, "track": 1, "field": 1, "final_submitted_at": None}
+        ],
+        "scores": [
+            {
+                "nomination": 1,
+                "reviewer": reviewer,
+                "criterion": code,
+                "value": first if code == "strategic" else rest,
+            }
+            for reviewer, (first, rest) in rows.items()
+            for code in weights
+        ],
+    }
+
+
+@pytest.mark.parametrize("normalise", [False, True])
+def test_spread_is_computed_from_the_exact_reviewer_totals(normalise):
+    """Reviewer totals 80.003, 70.006 and 75: the range is 9.997 → 10.00; from totals rounded first (80.00 and
+    70.01) it would be 9.99. The sd, likewise, is of the exact totals."""
+    row = rank_inputs(_spread_inputs(normalise))["nominations"][0]
+    totals = [Fraction("80.003"), Fraction("70.006"), Fraction("75")]
+    assert row["spread_range"] == q2(max(totals) - min(totals)) == "10.00"
+    assert row["spread_sd"] == q2(statistics.pstdev([float(t) for t in totals]))

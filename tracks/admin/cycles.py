@@ -164,10 +164,17 @@ class CycleAdmin(AuditedModelAdmin):
         (
             _("推荐"),
             {
-                "fields": ["nomination_opens_at", "nomination_closes_at", "default_quota", "resubmit_days"],
+                "fields": [
+                    "nomination_opens_at",
+                    "nomination_closes_at",
+                    "default_quota",
+                    "resubmit_days",
+                    "required_materials",
+                ],
                 "description": _(
                     "推荐时间只能在“推荐”阶段结束前修改；延期请在“推荐”阶段为某省单独批准。"
                     "退回修改的推荐可在补正期限内重新推荐，推荐截止后同样适用。"
+                    "必备材料在推荐时检查：缺少任何一项附件的推荐不能推荐。"
                 ),
             },
         ),
@@ -201,7 +208,7 @@ class CycleAdmin(AuditedModelAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.status not in (CycleStatus.PLANNING, CycleStatus.NOMINATION):
             # The window has closed for good (never-submitted drafts are already 未推荐): it is history now.
-            fields += ["nomination_opens_at", "nomination_closes_at", "default_quota"]
+            fields += ["nomination_opens_at", "nomination_closes_at", "default_quota", "required_materials"]
         if obj is not None and obj.status in CycleStatus.AFTER_REVIEW:
             fields += ["review_opens_at", "review_closes_at", "reviewers_per_nomination", "normalise_scores"]
         return fields

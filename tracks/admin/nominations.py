@@ -67,7 +67,16 @@ class ReviewForm(forms.Form):
 class NominationAttachmentInline(ReadOnlyInline):
     model = NominationAttachment
     # The file is private: never a media URL, only the permission-checked download view below.
-    fields = ["original_name", "download", "content_type", "size", "uploaded_by", "uploaded_at", "removed_at"]
+    fields = [
+        "original_name",
+        "material",
+        "download",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+        "removed_at",
+    ]
     show_change_link = False
 
     def get_readonly_fields(self, request, obj=None):
@@ -305,6 +314,7 @@ class NominationAdmin(AuditHistoryMixin, admin.ModelAdmin):
 class NominationAttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "original_name",
+        "material",
         "nomination",
         "content_type",
         "size",
@@ -318,6 +328,7 @@ class NominationAttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     fields = [
         "nomination",
         "original_name",
+        "material",
         "content_type",
         "size",
         "sha256",

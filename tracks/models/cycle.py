@@ -3,12 +3,34 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import CriterionCode, CycleStatus
 from .status_door import StatusGuardedModel, StatusGuardedQuerySet
+
+MATERIAL_NAME_MAX = 64
+
+
+def material_lines(text: str) -> list[str]:
+    """The required materials of a cycle: one per line, blank lines and repeats dropped, in their order."""
+    names = []
+    for line in (text or "").splitlines():
+        name = line.strip()
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def validate_material_lines(text: str) -> None:
+    too_long = [name for name in material_lines(text) if len(name) > MATERIAL_NAME_MAX]
+    if too_long:
+        raise ValidationError(
+            _("每项材料名称不超过%(max)s个字：%(name)s") % {"max": MATERIAL_NAME_MAX, "name": too_long[0]},
+            code="material_too_long",
+        )
 
 
 class Cycle(StatusGuardedModel):
@@ -24,6 +46,14 @@ class Cycle(StatusGuardedModel):
     nomination_opens_at = models.DateTimeField(_("推荐开始时间"))
     nomination_closes_at = models.DateTimeField(_("推荐截止时间"))
     default_quota = models.PositiveSmallIntegerField(_("每省推荐名额"), default=5)
+    required_materials = models.TextField(
+        _("必备材料"),
+        blank=True,
+        validators=[validate_material_lines],
+        help_text=_(
+            "每行一项，如“推荐表盖章扫描件”“园区发展情况说明”。推荐前须为每一项上传附件；留空则不要求附件。"
+        ),
+    )
     review_opens_at = models.DateTimeField(_("评审开始时间"), null=True, blank=True)
     review_closes_at = models.DateTimeField(
         _("评审截止时间"),
@@ -91,6 +121,16 @@ class Cycle(StatusGuardedModel):
     @property
     def criteria_frozen(self) -> bool:
         return self.criteria_frozen_at is not None
+
+    def clean(self):
+        super().clean()
+        # Stored one per line, trimmed, without blank lines or repeats: a form posting CRLF changes nothing.
+        self.required_materials = "\n".join(material_lines(self.required_materials))
+
+    @property
+    def material_names(self) -> list[str]:
+        """The materials a nomination of this cycle must carry as attachments before it is recommended."""
+        return material_lines(self.required_materials)
 
 
 class ProvinceQuota(models.Model):

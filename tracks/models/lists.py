@@ -76,6 +76,9 @@ class ParkList(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The issuing body (发布单位) as it was when the list was published: stamped by list_publish, never read from
+    # today's settings, so an older list keeps the body that issued it. Not part of the hashed content.
+    issuer = models.CharField(_("发布单位"), max_length=100, blank=True)
     # A correction names the version it corrects. Several may (a cancelled one stays on record); at most one that is
     # not cancelled (the constraint below), which supersedes it once published.
     supersedes = models.ForeignKey(
@@ -155,6 +158,13 @@ class ParkList(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status in FROZEN_LIST_STATUSES
+
+    @property
+    def issuing_body(self) -> str:
+        """发布单位: the one stamped at publication; before publication, the body that would publish it now."""
+        if self.is_frozen:
+            return self.issuer
+        return settings.SITE_SPONSOR
 
     def save(self, *args, **kwargs):
         # Only the correction service may touch a published list, and only to mark it superseded.

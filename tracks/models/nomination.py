@@ -122,6 +122,8 @@ class NominationAttachment(models.Model):
     )
     file = models.FileField(_("文件"), upload_to=attachment_path, max_length=255)
     original_name = models.CharField(_("原文件名"), max_length=255)
+    # Which of the cycle's required materials (Cycle.required_materials) this file is; blank for any other file.
+    material = models.CharField(_("材料类别"), max_length=64, blank=True)
     content_type = models.CharField(_("文件类型"), max_length=100)
     size = models.PositiveBigIntegerField(_("大小（字节）"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)

@@ -136,10 +136,35 @@ class ReasonForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
+    material = forms.ChoiceField(label=_("材料类别"), required=False)
     file = forms.FileField(
         label=_("选择文件"),
         help_text=_("支持 PDF、JPEG/PNG、Word（.docx）、Excel（.xlsx），单个文件不超过20MB。"),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+    def __init__(self, *args, materials=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # The cycle's required materials first, then any other file; the service checks the choice again.
+        self.fields["material"].choices = [*((name, name) for name in materials), ("", _("其他材料"))]
+        if not materials:
+            del self.fields["material"]
+
+
+class LetterForm(forms.Form):
+    """The 推荐函's heading, given on its print page: the document number and the department's full name."""
+
+    doc_no = forms.CharField(
+        label=_("文号"),
+        required=False,
+        max_length=40,
+        help_text=_("如“粤科函〔2026〕12号”；留空则留出填写位置。"),
+    )
+    department = forms.CharField(
+        label=_("推荐单位全称"),
+        required=False,
+        max_length=64,
+        help_text=_("省级主管部门的全称，如“广东省科学技术厅”。"),
     )
 
 

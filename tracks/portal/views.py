@@ -65,11 +65,13 @@ from . import charts
 from .forms import (
     AttachmentForm,
     ImportForm,
+    LetterForm,
     MonitoringReportForm,
     NominationFilterForm,
     NominationForm,
     ReasonForm,
 )
+from .printing import print_state
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
@@ -87,15 +89,9 @@ STATUS_REASON_LABELS = {
     NominationStatus.UNDER_REVIEWED: gettext_lazy("评审不足："),
     NominationStatus.NOT_LISTED: gettext_lazy("未入榜："),
 }
-# Statuses listed in the recommendation letter: recommended and not withdrawn, rejected or back for revision.
-LETTER_STATUSES = [
-    NominationStatus.SUBMITTED,
-    NominationStatus.ACCEPTED,
-    NominationStatus.IN_REVIEW,
-    NominationStatus.SCORED,
-    NominationStatus.LISTED,
-    NominationStatus.NOT_LISTED,
-]
+# Statuses listed in the recommendation letter: every one that holds a place in the quota, but those returned for
+# revision, which the letter lists apart (they hold their place until their 补正 deadline).
+LETTER_STATUSES = sorted(NominationStatus.QUOTA - {NominationStatus.RETURNED})
 
 
 @dataclass(frozen=True)
@@ -459,6 +455,14 @@ def _indicator_rows(obj):
     return [{"name": name, "label": labels[name], "value": getattr(obj, name)} for name in INDICATOR_FIELDS]
 
 
+def _materials(nomination, attachments) -> list[dict]:
+    """The cycle's required materials, each with the attachments that carry it (the checklist beside the files)."""
+    return [
+        {"name": name, "files": [a for a in attachments if a.material == name]}
+        for name in nomination.cycle.material_names
+    ]
+
+
 @portal_view
 @require_GET
 def nomination_detail(request, pk):
@@ -466,6 +470,7 @@ def nomination_detail(request, pk):
     attachments = list(nomination.attachments.filter(removed_at__isnull=True).select_related("uploaded_by"))
     editable = workflow.may_edit(request.user, nomination)
     actions = [t for t in workflow.available_actions(request.user, nomination) if t.action in PORTAL_ACTIONS]
+    materials = _materials(nomination, attachments)
     context = {
         "nomination": nomination,
         "attachments": attachments,
@@ -477,10 +482,16 @@ def nomination_detail(request, pk):
         "missing": missing_for_submit(nomination)
         if nomination.status in (NominationStatus.DRAFT, NominationStatus.RETURNED)
         else [],
+        "materials": materials,
         "window": _window(nomination.cycle, nomination.province),
         "indicators": _indicator_rows(nomination),
         "history": _history(nomination),
-        "attachment_form": AttachmentForm(),
+        # The first required material still without a file is what the next upload most likely is.
+        "attachment_form": AttachmentForm(
+            materials=nomination.cycle.material_names,
+            initial={"material": next((m["name"] for m in materials if not m["files"]), "")},
+        ),
+        "attachment_messages_in_panel": True,
     }
     return _render(request, "portal/nomination_detail.html", context)
 
@@ -493,7 +504,7 @@ def nomination_action(request, pk, action):
     nomination = _get_nomination(request, pk)
     transition = workflow.TRANSITIONS[action]
     if not workflow.may_act(request.user, transition, nomination):
-        raise PermissionDenied(_("只有省级主管部门可以%(label)s推荐。") % {"label": transition.label})
+        raise PermissionDenied(_("“%(label)s”只能由省级主管部门操作。") % {"label": transition.label})
     form = ReasonForm(_posted(request), required=transition.needs_reason)
     if request.method == "POST" and form.is_valid():
         try:
@@ -544,25 +555,43 @@ def nomination_discard_view(request, pk):
 # Attachments
 
 
+# Messages of the attachment views carry this tag: the detail page shows them in its attachments panel, where the
+# redirect to #attachments lands, instead of at the top of the page (out of sight).
+ATTACHMENT_MESSAGES = "attachments"
+
+
 @portal_view
 @require_POST
 def attachment_upload(request, pk):
     nomination = _get_nomination(request, pk)
-    form = AttachmentForm(request.POST, request.FILES)
+    form = AttachmentForm(request.POST, request.FILES, materials=nomination.cycle.material_names)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, error, extra_tags=ATTACHMENT_MESSAGES)
     else:
         try:
             attachment = attachment_services.attachment_add(
-                actor=request.user, nomination=nomination, uploaded=form.cleaned_data["file"], request=request
+                actor=request.user,
+                nomination=nomination,
+                uploaded=form.cleaned_data["file"],
+                material=form.cleaned_data.get("material", ""),
+                request=request,
             )
         except ValidationError as error:
+            name = getattr(form.cleaned_data.get("file"), "name", "")
             for message in _error_messages(error):
-                messages.error(request, message)
+                messages.error(
+                    request,
+                    _("“%(name)s”未能上传：%(reason)s") % {"name": name, "reason": message},
+                    extra_tags=ATTACHMENT_MESSAGES,
+                )
         else:
-            messages.success(request, _("已上传附件“%(name)s”。") % {"name": attachment.original_name})
+            messages.success(
+                request,
+                _("已上传附件“%(name)s”。") % {"name": attachment.original_name},
+                extra_tags=ATTACHMENT_MESSAGES,
+            )
     return redirect(reverse("portal:nomination_detail", args=[nomination.pk]) + "#attachments")
 
 
@@ -603,9 +632,13 @@ def attachment_remove(request, pk, attachment_pk):
         attachment_services.attachment_remove(actor=request.user, attachment=attachment, request=request)
     except ValidationError as error:
         for message in _error_messages(error):
-            messages.error(request, message)
+            messages.error(request, message, extra_tags=ATTACHMENT_MESSAGES)
     else:
-        messages.success(request, _("已移除附件“%(name)s”。") % {"name": attachment.original_name})
+        messages.success(
+            request,
+            _("已移除附件“%(name)s”。") % {"name": attachment.original_name},
+            extra_tags=ATTACHMENT_MESSAGES,
+        )
     return redirect(reverse("portal:nomination_detail", args=[pk]) + "#attachments")
 
 
@@ -644,6 +677,11 @@ def track_search(request):
 # Print: the recommendation form (推荐表) and letter (推荐函)
 
 
+def _paragraphs(text: str) -> list[str]:
+    """A text as its paragraphs (one per line, blank lines dropped), each printed with its own first-line indent."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 @portal_view
 @require_GET
 def nomination_print(request, pk):
@@ -655,7 +693,9 @@ def nomination_print(request, pk):
         "portal/print_form.html",
         {
             "nomination": nomination,
+            "state": print_state(nomination),
             "indicator_pairs": [rows[i : i + 2] for i in range(0, len(rows), 2)],
+            "narrative": _paragraphs(nomination.narrative),
             "attachments": attachments,
             "printed_at": timezone.now(),
         },
@@ -673,16 +713,28 @@ def recommendation_letter(request):
     cycle = cycle or selectors.open_cycle() or Cycle.objects.order_by("-year").first()
     if cycle is None:
         raise Http404
-    nominations = list(
-        _nominations(request).filter(cycle=cycle, status__in=LETTER_STATUSES).order_by("submitted_at", "pk")
-    )
+    province = request.scope.province
+    mine = _nominations(request).filter(cycle=cycle).select_related("zone", "track__field")
+    nominations = list(mine.filter(status__in=LETTER_STATUSES).order_by("submitted_at", "pk"))
+    returned = list(mine.filter(status=NominationStatus.RETURNED).order_by("resubmit_by", "pk"))
+    form = LetterForm(request.GET or None, initial={"department": province.department})
+    heading = form.cleaned_data if form.is_valid() else {"doc_no": "", "department": province.department}
+    profile = getattr(request.user, "profile", None)
     return _render(
         request,
         "portal/print_letter.html",
         {
             "cycle": cycle,
             "nominations": nominations,
-            "quota": _quota(cycle, request.scope.province),
+            "returned": returned,
+            "quota": _quota(cycle, province),
+            "form": form,
+            "doc_no": heading["doc_no"],
+            "department": heading["department"] or province.department,
+            "contact": {
+                "name": getattr(profile, "display_name", ""),
+                "phone": getattr(profile, "phone", ""),
+            },
             "printed_at": timezone.now(),
         },
     )

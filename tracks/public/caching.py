@@ -54,7 +54,7 @@ PUBLIC_MAX_AGE = 300  # what browsers and proxies may keep a public page
 BROWSER_MAX_AGE = {ListStatus.NOTICE: 60, ListStatus.PUBLISHED: 300, ListStatus.SUPERSEDED: 3600}
 # Bump when a template, an export format or the shape of what is stored here changes, so that nothing stored by
 # the previous deployment (kept in Redis across deployments) is served or misread after it.
-RENDER_VERSION = "5"
+RENDER_VERSION = "6"
 MAX_ID = 2**63 - 1
 
 

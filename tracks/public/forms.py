@@ -148,3 +148,23 @@ class ObjectionForm(forms.Form):
         if entry is None:
             raise ValidationError(_("请选择榜单中的高新区。"), code="entry")
         return entry
+
+
+class ObjectionLookupForm(forms.Form):
+    """An objector looks up their objection: the receipt number and the contact they gave when filing it."""
+
+    receipt = forms.CharField(
+        label=_("回执编号"),
+        max_length=32,
+        help_text=_("提交异议后页面显示的编号，如 YY20250801-ABCD2345。"),
+    )
+    contact = forms.CharField(
+        label=_("联系电话或电子邮箱"),
+        max_length=128,
+        help_text=_("提交异议时填写的联系电话或电子邮箱。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["receipt"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+        self.fields["contact"].widget.attrs.update({"autocomplete": "off"})

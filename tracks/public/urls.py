@@ -20,6 +20,7 @@ urlpatterns = [
     re_path(r"^lists/(?P<pk>[0-9]+)/canonical\.json$", published.canonical_json, name="list_canonical"),
     path("lists/<int:pk>/objection/", views.objection_form, name="objection_form"),
     path("lists/<int:pk>/objection/receipt/", views.objection_receipt, name="objection_receipt"),
+    path("objections/lookup/", views.objection_lookup, name="objection_lookup"),
     re_path(
         r"^lists/(?P<pk>[0-9]+)/objection/captcha\.(?P<fmt>png|wav)$",
         views.objection_captcha,

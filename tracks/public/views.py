@@ -26,6 +26,7 @@ from accounts import roles
 from publishing.frozen import as_published
 from publishing.serve import compiled_answer
 from zones.models import Province, Region, StrategicArea, Zone
+from zones.selectors import province_areas
 
 from .. import selectors
 from ..models import Criterion, LibraryStatus, ListEntry, TrackStatus
@@ -34,7 +35,7 @@ from . import exports
 from .breakdown import breakdown_summary, list_breakdown
 from .caching import list_not_modified, list_response, public_list_state, public_page
 from .captcha import captcha_audio, captcha_check, captcha_image, captcha_new
-from .forms import ListFilterForm, ObjectionForm
+from .forms import ListFilterForm, ObjectionForm, ObjectionLookupForm
 from .ratelimit import rate_limited
 
 PAGE_SIZE = 20
@@ -250,6 +251,9 @@ def objection_form(request, pk):
         answered = captcha_check(request, purpose, request.POST.get("captcha"))
         if form.is_valid() and not answered:
             form.add_error("captcha", _("验证码不正确，请输入新的验证码。"))
+        # The code was used up either way: the form comes back with the answer box empty for the new one.
+        form.data = form.data.copy()
+        form.data["captcha"] = ""
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -276,10 +280,19 @@ def objection_form(request, pk):
     else:
         form = ObjectionForm(entries=entries)
     challenge = captcha_new(request, purpose)
+    # A browser never sends a chosen file again: when the form comes back, say that the evidence must be chosen anew.
+    evidence = request.FILES.get("evidence") if request.method == "POST" else None
     return render(
         request,
         "public/objection_form.html",
-        {"nav": "lists", "park_list": park_list, "form": form, "challenge": challenge, "personal": True},
+        {
+            "nav": "lists",
+            "park_list": park_list,
+            "form": form,
+            "challenge": challenge,
+            "evidence_dropped": evidence.name if evidence else "",
+            "personal": True,
+        },
     )
 
 
@@ -303,6 +316,30 @@ def objection_captcha(request, pk, fmt):
     if body is None:
         raise Http404
     return HttpResponse(body, content_type=content_type)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def objection_lookup(request):
+    """回执查询: a receipt number and the contact given with it answer the objection's status and resolution, nothing
+    else (tracks.selectors.objection_for_receipt); a wrong pair is told nothing more than that. POSTs are limited per
+    address like the objection form, so guessing receipt numbers gets nowhere."""
+    form = ObjectionLookupForm(request.POST if request.method == "POST" else None)
+    objection = None
+    if request.method == "POST":
+        if rate_limited(request, "objection-lookup", **OBJECTION_RATE):
+            return render(request, "public/rate_limited.html", {"nav": "lists"}, status=429)
+        if form.is_valid():
+            objection = selectors.objection_for_receipt(
+                form.cleaned_data["receipt"], form.cleaned_data["contact"]
+            )
+            if objection is None:
+                form.add_error(None, _("未找到与该回执编号和联系方式相符的异议，请核对后重新输入。"))
+    return render(
+        request,
+        "public/objection_lookup.html",
+        {"nav": "lists", "form": form, "objection": objection, "personal": True},
+    )
 
 
 @never_cache
@@ -417,9 +454,12 @@ def province_index(request):
         .annotate(n=Count("pk"))
         .values_list("zone__province_id", "n")
     )
+    provinces = list(provinces)
+    areas = province_areas(provinces)
     regions = {}
     for province in provinces:
         province.library_count = library_counts.get(province.pk, 0)
+        province.areas = areas[province.pk]
         regions.setdefault(province.region, []).append(province)
     return render(request, "public/province_index.html", {"nav": "library", "regions": list(regions.items())})
 
@@ -450,6 +490,7 @@ def province_detail(request, code):
         {
             "nav": "library",
             "province": province,
+            "areas": province_areas([province])[province.pk],
             "zones": zones,
             "library": library,
             "appearances": appearances,

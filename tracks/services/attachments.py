@@ -44,7 +44,16 @@ EXTENSIONS = {
     XLSX: {".xlsx"},
 }
 ACCEPT = ",".join(sorted({ext for exts in EXTENSIONS.values() for ext in exts}))
-RECORDED_FIELDS = ["nomination_id", "original_name", "content_type", "size", "sha256", "file", "removed_at"]
+RECORDED_FIELDS = [
+    "nomination_id",
+    "original_name",
+    "material",
+    "content_type",
+    "size",
+    "sha256",
+    "file",
+    "removed_at",
+]
 
 
 def sniff(file) -> str | None:
@@ -128,14 +137,27 @@ def _sha256(uploaded) -> str:
     return digest.hexdigest()
 
 
-def attachment_add(*, actor, nomination, uploaded, request=None) -> NominationAttachment:
-    """Attach a checked file to a nomination whose content the actor may edit."""
+def check_material(nomination, material) -> str:
+    """``material`` as stored: one of the cycle's required materials, or "" for any other file."""
+    material = (material or "").strip()
+    if material and material not in nomination.cycle.material_names:
+        raise ValidationError(
+            {"material": _("“%(name)s”不是本批次要求的材料。") % {"name": material}}, code="material"
+        )
+    return material
+
+
+def attachment_add(*, actor, nomination, uploaded, material: str = "", request=None) -> NominationAttachment:
+    """Attach a checked file to a nomination whose content the actor may edit; ``material`` names which of the
+    cycle's required materials it is (blank for any other file)."""
     if not workflow.may_manage_attachments(actor, nomination):
         raise PermissionDenied(_("当前状态下您不能为该推荐上传附件。"))
+    material = check_material(nomination, material)
     content_type = check_upload(uploaded)
     attachment = NominationAttachment(
         nomination=nomination,
         original_name=clean_name(uploaded.name),
+        material=material,
         content_type=content_type,
         size=uploaded.size,
         sha256=_sha256(uploaded),

@@ -32,6 +32,7 @@ INHERITED_CYCLE_FIELDS = (
     "normalise_scores",
     "comment_required_below",
     "resubmit_days",
+    "required_materials",
 )
 
 

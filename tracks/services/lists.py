@@ -594,6 +594,7 @@ def _stamp_values(park_list: ParkList, *, actor, now, inputs) -> dict:
     return {
         "published_at": now,
         "published_by": actor,
+        "issuer": settings.SITE_SPONSOR,  # 发布单位 as it is now, kept with the list (not in its hashed content)
         "canonical_json": content,
         "sha256": sha256_hex(content),
         "sm3": sm3_hex(content),

@@ -23,10 +23,10 @@ def may_file(user, entry: LibraryEntry) -> bool:
 
 
 def report_years(entry: LibraryEntry, now=None) -> list[int]:
-    """The years a report may be filed for: from the year before the entry's cycle to this year, newest first."""
+    """The years a report may be filed for: from the year the entry joined the library (its cycle's year) to this
+    year, newest first; none before it joined."""
     this_year = timezone.localtime(now or timezone.now()).year
-    first = min(entry.entered_cycle.year - 1, this_year)
-    return list(range(this_year, first - 1, -1))
+    return list(range(this_year, entry.entered_cycle.year - 1, -1))
 
 
 def _check(actor, entry: LibraryEntry, year: int):
@@ -34,14 +34,18 @@ def _check(actor, entry: LibraryEntry, year: int):
         raise PermissionDenied(_("您无权填报该培育库条目的年度监测。"))
     if entry.status == LibraryStatus.EXITED:
         raise ValidationError(_("该条目已出库，不再填报年度监测。"), code="exited")
-    if year not in report_years(entry):
-        raise ValidationError(
-            {
-                "year": _("监测年度应在 %(first)s 至 %(last)s 年之间。")
-                % {"first": report_years(entry)[-1], "last": report_years(entry)[0]}
-            },
-            code="year_range",
-        )
+    years = report_years(entry)
+    if year not in years:
+        if not years:
+            message = _("该条目%(year)s年度入库，入库之前的年度不填报监测。") % {
+                "year": entry.entered_cycle.year
+            }
+        else:
+            message = _("监测年度应在 %(first)s 至 %(last)s 年之间（自入库年度起）。") % {
+                "first": years[-1],
+                "last": years[0],
+            }
+        raise ValidationError({"year": message}, code="year_range")
 
 
 def monitoring_report_file(

@@ -446,11 +446,31 @@ def nomination_update(*, actor, nomination: Nomination, data: dict, version: int
     return current
 
 
-def missing_for_submit(nomination: Nomination) -> list[str]:
+def missing_content(nomination: Nomination) -> list[str]:
+    """The labels of the content fields a nomination still lacks for a submit."""
     return [
         str(Nomination._meta.get_field(name).verbose_name)
         for name in REQUIRED_FOR_SUBMIT
         if getattr(nomination, name) in (None, "")
+    ]
+
+
+def missing_materials(nomination: Nomination) -> list[str]:
+    """The cycle's required materials (Cycle.required_materials) with no current attachment of that kind."""
+    required = nomination.cycle.material_names
+    if not required:
+        return []
+    present = set(
+        nomination.attachments.filter(removed_at__isnull=True).values_list("material", flat=True).order_by()
+    )
+    return [name for name in required if name not in present]
+
+
+def missing_for_submit(nomination: Nomination) -> list[str]:
+    """What a nomination lacks before it may be recommended: its content fields, then a file for each of the
+    cycle's required materials. The one submit rule: _check_submit refuses with it, the portal and the API show it."""
+    return missing_content(nomination) + [
+        _("附件“%(name)s”") % {"name": name} for name in missing_materials(nomination)
     ]
 
 

@@ -27,7 +27,8 @@ Choices the domain text leaves open, and what this module does:
   and criterion: a reviewer who gave every nomination 80 on 战略性 but varied on 领先性 keeps 战略性 raw only.
 * A reviewer's total for one nomination is Σ weight × value / max_score over the criteria (no trimming), using the
   values the ranking uses (normalised when normalisation is on); it exists only when the reviewer scored every
-  criterion. Spread (population sd, max − min) and bias are over these totals.
+  criterion. Spread (population sd, max − min) and bias are over these totals as exact values, never over their
+  2-place roundings (a range of rounded totals could be off by 0.01).
 * Bias, per reviewer and field panel, is the reviewer's mean total minus the panel's mean total, where the panel's
   mean is over every reviewer total in that field (each review counts once). ``bias`` uses the values the ranking
   uses; ``bias_raw`` the values as submitted, which is where a harsh or lenient reviewer shows even with

@@ -29,7 +29,8 @@ class Command(BaseCommand):
         if report["cycle"] is None:
             self.stderr.write(
                 self.style.WARNING(
-                    _("%(year)s 年度没有年度批次：推荐、受理和榜单部分为空。") % {"year": year}
+                    _("%(year)s 年度没有年度批次：推荐、受理、榜单和培育库变动（按批次统计）部分为空。")
+                    % {"year": year}
                 )
             )
         self.stdout.write(reports.report_text(report))
