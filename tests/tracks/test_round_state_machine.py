@@ -10,7 +10,6 @@ clock, counts), and decides by its own rules whether a step is allowed and which
 import datetime
 import os
 from collections import Counter
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -29,6 +28,7 @@ from hypothesis.stateful import (
 )
 
 from tests import factories as f
+from tests.tracks.round_support import CONTENT
 from tracks import invariants, workflow
 from tracks.models import (
     Assignment,
@@ -60,26 +60,6 @@ QUOTA = 2
 K = 3  # reviewers per nomination
 NOTICE_DAYS = 2
 RESUBMIT_DAYS = 2
-CONTENT = {
-    "origin": "extension",
-    "cultivation_model": "scenario",
-    "public_summary": "依托龙头企业形成产业链。",
-    "narrative": "申报材料正文。",
-    "enterprise_count": 10,
-    "high_tech_enterprise_count": 5,
-    "specialized_enterprise_count": 1,
-    "gazelle_count": 1,
-    "unicorn_count": 0,
-    "revenue": Decimal("10.00"),
-    "revenue_growth": Decimal("1.00"),
-    "rd_spending": Decimal("1.00"),
-    "invention_patents": 3,
-    "research_platforms": 1,
-    "financing": Decimal("1.00"),
-    "application_scenarios": 1,
-    "incubators": 1,
-    "pilot_platforms": 0,
-}
 ANY = "*"  # any ValidationError (a constraint's message has no code)
 #: Across the examples of one run: the phase each ended in, and how often each step was allowed.
 REACHED: Counter = Counter()
