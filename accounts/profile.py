@@ -17,6 +17,7 @@ from zones.models import Province, Zone
 
 from . import roles
 from .models import Profile
+from .scope import Scope
 
 
 class PreferencesForm(forms.Form):
@@ -168,7 +169,7 @@ def profile(request):
             "declarations": declarations,
             "roles": roles.role_labels(user),
             "binding": getattr(stored, "province", None) or getattr(stored, "zone", None),
-            "portal_user": roles.official_province(user) is not None or roles.preparer_zone(user) is not None,
+            "portal_user": Scope.of(user).is_portal_user,
             "personal": True,
         },
     )

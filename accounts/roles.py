@@ -223,29 +223,18 @@ def forget(request) -> None:
         delattr(request, _MEMO)
 
 
-def _profile(user):
-    if not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        return user.profile
-    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist: the account has no binding
-        return None
-
-
 def official_province(user):
-    """The province a provincial official acts for, or None."""
-    profile = _profile(user)
-    if profile is not None and has_role(user, OFFICIAL):
-        return profile.province
-    return None
+    """The province a provincial official acts for, or None (``accounts.scope.Scope`` reads the binding)."""
+    from .scope import Scope
+
+    return Scope.of(user).official_province
 
 
 def preparer_zone(user):
-    """The zone a zone preparer acts for, or None."""
-    profile = _profile(user)
-    if profile is not None and has_role(user, ZONE_PREPARER):
-        return profile.zone
-    return None
+    """The zone a zone preparer acts for, or None (``accounts.scope.Scope`` reads the binding)."""
+    from .scope import Scope
+
+    return Scope.of(user).preparer_zone
 
 
 def role_labels(user) -> list[str]:

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from accounts.scope import Scope
+
 ROWS = 1000
 
 
@@ -48,7 +50,7 @@ def _open_cycle():
 def _workbook(imports, user, zones, tracks, bad_row: int | None) -> bytes:
     from tracks.models import CultivationModel, Origin
 
-    workbook = imports.template_workbook(user)
+    workbook = imports.template_workbook(Scope.of(user))
     sheet = workbook[imports.SHEET]
     col = {name: imports.COLUMNS.index(name) + 1 for name in imports.COLUMNS}
     origins = [str(label) for label in Origin.labels]

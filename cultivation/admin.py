@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import roles
+from accounts.scope import scope_of
 from audit.admin_mixins import AuditedModelAdmin
 
 from . import services
@@ -30,7 +30,7 @@ class ProgrammeStaffAdmin(AuditedModelAdmin):
     """Programme staff (业务管理员) work here whatever the group's model permissions say; nobody deletes."""
 
     def _is_staff(self, request) -> bool:
-        return roles.is_programme_staff(request.user)
+        return scope_of(request).is_programme_staff
 
     def has_module_permission(self, request):
         return self._is_staff(request) or super().has_module_permission(request)

@@ -11,58 +11,50 @@ province, track, field, model); a case's own text is written for the public.
 
 from django.db.models import Count, Max, Q
 
-from accounts import roles
+from accounts.scope import Scope
 from tracks.models import LibraryStatus
 from tracks.selectors import library_entries_for, public_track_q
 
 from .models import CaseStatus, SupportMeasure, TypicalCase
 
 
-def entries_for(user):
-    """Library entries whose measures a user may see and record: the same scope as the portal's library
+def entries_for(scope: Scope):
+    """Library entries whose measures a scope may see and record: the same as the portal's library
     (tracks.selectors.library_entries_for), with what the ledger pages show of each entry."""
-    return library_entries_for(user).select_related("zone__province__region", "zone__strategic_area")
+    return library_entries_for(scope).select_related("zone__province__region", "zone__strategic_area")
 
 
-def has_cultivation_role(user) -> bool:
-    """Whether the user acts for the programme, a province or a zone at all (the measure pages are theirs)."""
-    return bool(
-        roles.is_programme_staff(user)
-        or roles.official_province(user) is not None
-        or roles.preparer_zone(user) is not None
-    )
+def has_cultivation_role(scope: Scope) -> bool:
+    """Whether the scope acts for the programme, a province or a zone at all (the measure pages are theirs)."""
+    return scope.acts_for_unit
 
 
-def entries_with_measure_counts(user):
-    """entries_for(user) with ``measure_count`` and ``last_measure_date`` of the active measures, in one query."""
+def entries_with_measure_counts(scope: Scope):
+    """entries_for(scope) with ``measure_count`` and ``last_measure_date`` of the active measures, in one query."""
     active = Q(support_measures__removed_at__isnull=True)
-    return entries_for(user).annotate(
+    return entries_for(scope).annotate(
         measure_count=Count("support_measures", filter=active),
         last_measure_date=Max("support_measures__date", filter=active),
     )
 
 
-def measures_for(user, *, include_removed=False):
-    """Measures a user may see: those of the entries in the user's scope (active ones unless asked otherwise)."""
+def measures_for(scope: Scope, *, include_removed=False):
+    """Measures a scope sees: those of the entries in the scope (active ones unless asked otherwise)."""
     base = SupportMeasure.objects.select_related("entry__zone__province", "entry__track", "recorded_by")
     if not include_removed:
         base = base.active()
-    if roles.is_programme_staff(user):
-        return base
-    province = roles.official_province(user)
-    if province is not None:
-        return base.filter(entry__zone__province=province)
-    zone = roles.preparer_zone(user)
-    if zone is not None:
-        return base.filter(entry__zone=zone)
-    return base.none()
+    return scope.narrow(
+        base, province="entry__zone__province", zone="entry__zone", everything=scope.is_programme_staff
+    )
 
 
-def may_record(user, entry) -> bool:
-    """Whether a user may record (or remove) measures of an entry: in scope, and the entry has not exited."""
+def may_record(scope: Scope, entry) -> bool:
+    """Whether a scope may record (or remove) measures of an entry: in scope, and the entry has not exited."""
     if entry.status == LibraryStatus.EXITED:
         return False
-    return entries_for(user).filter(pk=entry.pk).exists()
+    return scope.covers(
+        province_id=entry.zone.province_id, zone_id=entry.zone_id, everything=scope.is_programme_staff
+    )
 
 
 def cases_public():
@@ -73,13 +65,13 @@ def cases_public():
     ).select_related("entry__zone__province__region", "entry__track__field")
 
 
-def cases_for(user):
+def cases_for(scope: Scope):
     """Typical cases a signed-in user may see in full, drafts included: programme staff all; a province or zone
     its own entries' cases once published; anyone else none (the public pages use cases_public)."""
     base = TypicalCase.objects.select_related("entry__zone__province__region", "entry__track__field")
-    if roles.is_programme_staff(user):
+    if scope.is_programme_staff:
         return base
-    entries = entries_for(user)
+    entries = entries_for(scope)
     if not entries.query.is_empty():
         return base.filter(status=CaseStatus.PUBLISHED, entry__in=entries.values("pk"))
     return base.none()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts import roles
+from accounts.scope import Scope
 from audit.services import audit_record, snapshot
 from tracks.models import LibraryStatus
 from tracks.services.attachments import check_upload, clean_name
@@ -48,7 +49,7 @@ def _sha256(uploaded) -> str:
 
 
 def _check_may_record(actor, entry):
-    if not selectors.entries_for(actor).filter(pk=entry.pk).exists():
+    if not selectors.entries_for(Scope.of(actor)).filter(pk=entry.pk).exists():
         raise PermissionDenied(_("您无权记录该培育库条目的培育举措。"))
     if entry.status == LibraryStatus.EXITED:
         raise ValidationError(_("该条目已出库，不再记录培育举措。"), code="exited")

@@ -27,7 +27,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import roles
+from accounts.scope import Scope, scope_of
 from tracks.models import CultivationModel, LibraryStatus, MonitoringReport
 from tracks.models.indicators import COUNT_INDICATORS, INDICATOR_FIELDS, MONEY_INDICATORS, SIGNED_INDICATORS
 from tracks.public.caching import public_page
@@ -87,7 +87,7 @@ def staff_view(view):
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not roles.is_programme_staff(request.user):
+        if not scope_of(request).is_programme_staff:
             return _forbidden(request, _("年度报告仅供业务管理员查看。"))
         return view(request, *args, **kwargs)
 
@@ -96,20 +96,18 @@ def staff_view(view):
 
 def _render(request, template, context=None, status=200):
     context = dict(context or {})
-    context["is_staff_user"] = roles.is_programme_staff(request.user)
-    context["scope_label"] = _scope_label(request.user)
+    context["is_staff_user"] = scope_of(request).is_programme_staff
+    context["scope_label"] = _scope_label(scope_of(request))
     return render(request, template, context, status=status)
 
 
-def _scope_label(user) -> str:
-    if roles.is_programme_staff(user):
+def _scope_label(scope: Scope) -> str:
+    if scope.is_programme_staff:
         return _("业务管理员 · 全部培育库条目")
-    province = roles.official_province(user)
-    if province is not None:
-        return _("省级主管部门 · %(name)s") % {"name": province.name}
-    zone = roles.preparer_zone(user)
-    if zone is not None:
-        return _("高新区管委会 · %(name)s") % {"name": zone.name}
+    if scope.official_province is not None:
+        return _("省级主管部门 · %(name)s") % {"name": scope.official_province.name}
+    if scope.preparer_zone is not None:
+        return _("高新区管委会 · %(name)s") % {"name": scope.preparer_zone.name}
     return ""
 
 
@@ -136,12 +134,12 @@ def _query_without_page(request) -> str:
 @member_view
 @require_GET
 def entry_list(request):
-    if not selectors.has_cultivation_role(request.user):
+    if not selectors.has_cultivation_role(scope_of(request)):
         return _forbidden(request)
-    is_staff = roles.is_programme_staff(request.user)
+    is_staff = scope_of(request).is_programme_staff
     form = EntryFilterForm(request.GET or None, show_province=is_staff)
     filters = form.filters() if request.GET else {}
-    entries = selectors.entries_with_measure_counts(request.user)
+    entries = selectors.entries_with_measure_counts(scope_of(request))
     if "province" in filters:
         entries = entries.filter(zone__province__code=filters["province"])
     if "field" in filters:
@@ -197,16 +195,16 @@ def _timeline(measures, reports_by_year, first_numbers):
 @member_view
 @require_GET
 def entry_detail(request, pk):
-    entry = get_object_or_404(selectors.entries_for(request.user), pk=pk)
+    entry = get_object_or_404(selectors.entries_for(scope_of(request)), pk=pk)
     measures = list(
-        selectors.measures_for(request.user)
+        selectors.measures_for(scope_of(request))
         .filter(entry=entry)
         .select_related(None)
         .select_related("recorded_by")
         .order_by("date", "pk")
     )
     removed = list(
-        selectors.measures_for(request.user, include_removed=True)
+        selectors.measures_for(scope_of(request), include_removed=True)
         .filter(entry=entry, removed_at__isnull=False)
         .select_related(None)
         .select_related("recorded_by", "removed_by")
@@ -240,7 +238,7 @@ def entry_detail(request, pk):
     kinds = {}
     for measure in measures:
         kinds.setdefault(measure.kind, {"label": measure.get_kind_display(), "count": 0})["count"] += 1
-    cases = list(selectors.cases_for(request.user).filter(entry=entry).order_by("-published_at", "-pk"))
+    cases = list(selectors.cases_for(scope_of(request)).filter(entry=entry).order_by("-published_at", "-pk"))
     return _render(
         request,
         "cultivation/entry_detail.html",
@@ -265,7 +263,7 @@ def entry_detail(request, pk):
 @member_view
 @require_http_methods(["GET", "POST"])
 def measure_create(request, pk):
-    entry = get_object_or_404(selectors.entries_for(request.user), pk=pk)
+    entry = get_object_or_404(selectors.entries_for(scope_of(request)), pk=pk)
     if entry.status == LibraryStatus.EXITED:
         messages.error(request, _("该条目已出库，不再记录培育举措。"))
         return redirect("cultivation:entry_detail", pk=entry.pk)
@@ -292,7 +290,7 @@ def measure_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def measure_remove(request, pk):
     measure = get_object_or_404(
-        selectors.measures_for(request.user).select_related("entry__zone", "entry__track"), pk=pk
+        selectors.measures_for(scope_of(request)).select_related("entry__zone", "entry__track"), pk=pk
     )
     form = RemoveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -318,7 +316,7 @@ def measure_remove(request, pk):
 @require_GET
 def measure_attachment(request, pk):
     """The attachment of a measure in the user's scope (removed measures' files stay readable for the record)."""
-    measure = get_object_or_404(selectors.measures_for(request.user, include_removed=True), pk=pk)
+    measure = get_object_or_404(selectors.measures_for(scope_of(request), include_removed=True), pk=pk)
     if not measure.attachment:
         raise Http404
     try:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import roles
+from accounts.scope import scope_of
 from audit.admin_mixins import AuditedModelAdmin
 
 from . import services
@@ -30,7 +31,7 @@ class StaffOnlyAdmin(admin.ModelAdmin):
     """Mail is programme staff's: nobody else sees it (the rows hold people's addresses)."""
 
     def _staff(self, request) -> bool:
-        return roles.is_programme_staff(request.user) or request.user.is_superuser
+        return scope_of(request).sees_everything
 
     def has_module_permission(self, request):
         return self._staff(request)
@@ -334,13 +335,13 @@ class MailRuleAdmin(AuditedModelAdmin):
     list_select_related = ["changed_by"]
 
     def has_module_permission(self, request):
-        return roles.is_programme_staff(request.user) or request.user.is_superuser
+        return scope_of(request).sees_everything
 
     def has_view_permission(self, request, obj=None):
-        return roles.is_programme_staff(request.user) or request.user.is_superuser
+        return scope_of(request).sees_everything
 
     def has_change_permission(self, request, obj=None):
-        return roles.is_programme_staff(request.user) or request.user.is_superuser
+        return scope_of(request).sees_everything
 
     def has_add_permission(self, request):
         return False

@@ -33,7 +33,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from accounts import roles
+from accounts.scope import Scope
 from office.cells import unquote, write_cell
 from office.ooxml import MB, ArchiveLimits, XmlLimits, check_archive, check_workbook_xml
 
@@ -98,9 +98,9 @@ def zone_value(zone) -> str:
 # The template
 
 
-def template_workbook(user) -> Workbook:
-    zones = list(selectors.zones_for(user))
-    tracks = list(selectors.tracks_selectable(user).order_by("field__order", "field__code", "name"))
+def template_workbook(scope: Scope) -> Workbook:
+    zones = list(selectors.zones_for(scope))
+    tracks = list(selectors.tracks_selectable(scope).order_by("field__order", "field__code", "name"))
     lists = {
         "zone": [zone_value(zone) for zone in zones],
         "track": [track.name for track in tracks],
@@ -240,8 +240,9 @@ def _decimal(value):
 class _Reader:
     def __init__(self, user, cycle):
         self.user = user
+        self.scope = Scope.of(user)
         self.cycle = cycle
-        self.zones = list(selectors.zones_for(user))
+        self.zones = list(selectors.zones_for(self.scope))
         self.zones_by_key = {zone.key: zone for zone in self.zones}
         self.zones_by_name = {}
         for zone in self.zones:
@@ -249,7 +250,7 @@ class _Reader:
             if zone.short_name:
                 self.zones_by_name.setdefault(zone.short_name, zone)
             self.zones_by_name[zone_value(zone)] = zone
-        self.tracks = {track.name: track for track in selectors.tracks_selectable(user)}
+        self.tracks = {track.name: track for track in selectors.tracks_selectable(self.scope)}
         self.selectable_ids = {track.pk for track in self.tracks.values()}
         self.origins = choice_labels(Origin)
         self.models = choice_labels(CultivationModel)
@@ -265,7 +266,7 @@ class _Reader:
         match = ZONE_KEY.search(text)
         zone = self.zones_by_key.get(match.group(1)) if match else self.zones_by_name.get(text)
         if zone is None:
-            if roles.official_province(self.user) is None:
+            if self.scope.official_province is None:
                 message = _("第%(row)s行「%(column)s」只能填写本高新区。")
             else:
                 message = _("第%(row)s行「%(column)s」“%(value)s”不是本省的国家高新区，请从下拉列表选择。")
@@ -456,12 +457,12 @@ def import_nominations(*, actor, cycle, file, request=None) -> ImportResult:
     result = ImportResult()
     general = result.errors
 
-    if roles.official_province(actor) is None and roles.preparer_zone(actor) is None:
+    if not Scope.of(actor).is_portal_user:
         raise PermissionDenied(_("只有省级主管部门或高新区管委会可以导入推荐。"))
     if cycle is None:
         general.append(CellError(0, "", "", _("当前没有开放推荐的年度批次。")))
         return result
-    province, _zone = selectors.portal_scope(actor)
+    province = Scope.of(actor).province
     if not window_is_open(cycle, province):
         general.append(
             CellError(

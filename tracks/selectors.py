@@ -6,6 +6,7 @@ import unicodedata
 from django.db.models import Count, Q
 
 from accounts import roles
+from accounts.scope import Scope
 from zones.models import Zone
 
 from .models import (
@@ -22,18 +23,9 @@ from .models import (
 )
 
 
-def nominations_for(user):
-    """Nominations a user may see: staff all, an official their province's, a zone preparer their zone's."""
-    base = Nomination.objects.select_related("cycle", "province", "zone", "track__field")
-    if roles.is_programme_staff(user):
-        return base
-    province = roles.official_province(user)
-    if province is not None:
-        return base.filter(province=province)
-    zone = roles.preparer_zone(user)
-    if zone is not None:
-        return base.filter(zone=zone)
-    return base.none()
+def nominations_for(scope: Scope):
+    """Nominations a scope sees: staff all, an official their province's, a zone preparer their zone's."""
+    return scope.narrow(Nomination.objects.select_related("cycle", "province", "zone", "track__field"))
 
 
 HEAVY_LIST_FIELDS = ("inputs", "canonical_json")
@@ -109,36 +101,21 @@ def home_counts() -> dict:
 # The provincial portal (issue 3)
 
 
-def portal_scope(user):
-    """(province, zone) a portal user acts for: an official (province, None), a zone preparer (its province, zone),
-    anyone else (None, None)."""
-    province = roles.official_province(user)
-    if province is not None:
-        return province, None
-    zone = roles.preparer_zone(user)
-    if zone is not None:
-        return zone.province, zone
-    return None, None
+def zones_for(scope: Scope):
+    """Zones a scope may prepare nominations for: an official any active zone of the province, a preparer its own."""
+    zones = Zone.objects.select_related("province")
+    if scope.official_province is not None:
+        return zones.filter(province=scope.official_province, is_active=True).order_by("key")
+    if scope.preparer_zone is not None:
+        return zones.filter(pk=scope.preparer_zone.pk)
+    return zones.none()
 
 
-def zones_for(user):
-    """Zones a user may prepare nominations for: an official any active zone of the province, a preparer its own."""
-    province = roles.official_province(user)
-    if province is not None:
-        return (
-            Zone.objects.filter(province=province, is_active=True).select_related("province").order_by("key")
-        )
-    zone = roles.preparer_zone(user)
-    if zone is not None:
-        return Zone.objects.filter(pk=zone.pk).select_related("province")
-    return Zone.objects.none()
-
-
-def tracks_selectable(user):
+def tracks_selectable(scope: Scope):
     """Tracks a nomination may name: every active track, and the proposed ones a user of the same province named."""
     from django.contrib.auth import get_user_model
 
-    province, _zone = portal_scope(user)
+    province = scope.province
     condition = Q(status=TrackStatus.ACTIVE)
     if province is not None:
         proposers = get_user_model().objects.filter(
@@ -148,26 +125,22 @@ def tracks_selectable(user):
     return Track.objects.filter(condition).select_related("field")
 
 
-def library_entries_for(user):
-    """Library entries a user may see in the portal: staff all, an official the province's, a preparer the zone's."""
-    base = LibraryEntry.objects.select_related("zone__province", "track__field", "entered_cycle")
-    if roles.is_programme_staff(user):
-        return base
-    province = roles.official_province(user)
-    if province is not None:
-        return base.filter(zone__province=province)
-    zone = roles.preparer_zone(user)
-    if zone is not None:
-        return base.filter(zone=zone)
-    return base.none()
+def library_entries_for(scope: Scope):
+    """Library entries a scope sees in the portal: staff all, an official the province's, a preparer the zone's."""
+    return scope.narrow(
+        LibraryEntry.objects.select_related("zone__province", "track__field", "entered_cycle"),
+        province="zone__province",
+        everything=scope.is_programme_staff,
+    )
 
 
-def notifications_for(user):
+def notifications_for(scope: Scope):
+    """A user's own notices."""
     from .models import Notification
 
-    if not getattr(user, "is_authenticated", False):
+    if not scope.is_authenticated:
         return Notification.objects.none()
-    return Notification.objects.filter(user=user)
+    return Notification.objects.filter(user=scope.user)
 
 
 def officials_of(province):
@@ -197,8 +170,14 @@ def preparers_of(zone):
 # and the others' scores only once their own is submitted, anonymised.
 
 
-def assignments_for(user):
-    """Assignments a user may see: programme staff all, a reviewer their own, anyone else none."""
+def sees_all_reviews(scope: Scope) -> bool:
+    """Who sees every assignment and score: programme staff, and a superuser who is not a reviewer (a reviewer,
+    whoever else they are, works in their own assignments only)."""
+    return scope.is_programme_staff or (scope.is_superuser and not scope.is_reviewer)
+
+
+def assignments_for(scope: Scope):
+    """Assignments a scope sees: programme staff all, a reviewer their own, anyone else none."""
     from .models import Assignment
 
     base = Assignment.objects.select_related(
@@ -208,15 +187,15 @@ def assignments_for(user):
         "nomination__zone",
         "nomination__track__field",
     )
-    if roles.is_programme_staff(user):
+    if sees_all_reviews(scope):
         return base
-    if roles.is_reviewer(user):
-        return base.filter(reviewer__user=user)
+    if scope.is_reviewer:
+        return base.filter(reviewer__user=scope.user)
     return base.none()
 
 
-def scores_for(user):
-    """Scores a user may see: programme staff all, a reviewer those of their own assignments, anyone else none."""
+def scores_for(scope: Scope):
+    """Scores a scope sees: programme staff all, a reviewer those of their own assignments, anyone else none."""
     from .models import Score
 
     base = Score.objects.select_related(
@@ -226,23 +205,23 @@ def scores_for(user):
         "assignment__nomination__zone",
         "assignment__nomination__track",
     )
-    if roles.is_programme_staff(user):
+    if sees_all_reviews(scope):
         return base
-    if roles.is_reviewer(user):
-        return base.filter(assignment__reviewer__user=user)
+    if scope.is_reviewer:
+        return base.filter(assignment__reviewer__user=scope.user)
     return base.none()
 
 
-def may_see_nomination_content(user, assignment) -> bool:
-    """A nomination's indicators, narrative and attachments: staff always; its reviewer only after signing the
-    pledge, while the assignment is accepted or submitted (never after declining, a conflict or removal)."""
+def may_see_nomination_content(scope: Scope, assignment) -> bool:
+    """A nomination's indicators, narrative and attachments: staff (and a superuser who is not a reviewer) always;
+    its reviewer only after signing the pledge, while the assignment is accepted or submitted (never after declining, a conflict or removal)."""
     from .models import AssignmentStatus
 
-    if roles.is_programme_staff(user):
+    if sees_all_reviews(scope):
         return True
     return (
-        getattr(user, "is_authenticated", False)
-        and assignment.reviewer.user_id == user.pk
+        scope.is_authenticated
+        and assignment.reviewer.user_id == scope.user_id
         and assignment.pledge_signed_at is not None
         and assignment.status in (AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED)
     )
@@ -257,7 +236,7 @@ def reviewer_label(index: int) -> str:
     return _("专家%(letter)s") % {"letter": f"{letter}{suffix}"}
 
 
-def peer_reviews_for(user, assignment) -> list[dict]:
+def peer_reviews_for(scope: Scope, assignment) -> list[dict]:
     """The other submitted reviews of the assignment's nomination, anonymised, for its reviewer once their own is
     submitted (empty before): [{"label": "专家A", "scores": {code: Score}, "total": Decimal | None}, …] in order of
     submission. Names never leave this function."""
@@ -266,8 +245,8 @@ def peer_reviews_for(user, assignment) -> list[dict]:
     from .models import Assignment, AssignmentStatus, Criterion, Score
 
     if not (
-        getattr(user, "is_authenticated", False)
-        and assignment.reviewer.user_id == user.pk
+        scope.is_authenticated
+        and assignment.reviewer.user_id == scope.user_id
         and assignment.status == AssignmentStatus.SUBMITTED
     ):
         return []
@@ -403,7 +382,7 @@ def published_summaries(pairs):
     return found
 
 
-def province_results(user):
+def province_results(scope: Scope):
     """The scores and anonymised comments of a province's nominations, for its official, once a list of their
     cycle covering their track (or field) is published. Other users get nothing.
 
@@ -414,7 +393,7 @@ def province_results(user):
     """
     from .models import Assignment, AssignmentStatus, Criterion, ListEntry, Score
 
-    province = roles.official_province(user)
+    province = scope.official_province
     if province is None:
         return []
     published = list(

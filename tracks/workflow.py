@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
-from accounts import roles
+from accounts.scope import Scope
 
 from .models import (
     AssignmentStatus,
@@ -123,52 +123,48 @@ EDITABLE_STATES = (S.DRAFT, S.RETURNED)
 # Who may do what to a nomination
 
 
-def may_act(user, transition: Transition, nomination) -> bool:
-    """Whether this user may make this transition on this nomination (state and phase aside)."""
+def may_act(scope: Scope | None, transition: Transition, nomination) -> bool:
+    """Whether this scope may make this transition on this nomination (state and phase aside); ``None`` is the
+    system itself (a scheduled job)."""
     if transition.actor == SYSTEM:
-        return user is None or roles.is_programme_staff(user)
+        return scope is None or scope.is_programme_staff
     if transition.actor == STAFF:
-        return roles.is_programme_staff(user)
-    province = roles.official_province(user)
+        return scope is not None and scope.is_programme_staff
+    province = scope.official_province if scope is not None else None
     return province is not None and province.pk == nomination.province_id
 
 
-def may_edit(user, nomination) -> bool:
+def may_edit(scope: Scope, nomination) -> bool:
     """A zone preparer edits its own zone's drafts; an official any draft or returned nomination of the province,
-    while the nomination may still be (re)submitted."""
+    while the nomination may still be (re)submitted. Programme staff never edit a province's content."""
     if nomination.status not in EDITABLE_STATES:
         return False
     if nomination.status == S.RETURNED and resubmit_closed(nomination):
         return False
-    province = roles.official_province(user)
-    if province is not None:
-        return province.pk == nomination.province_id
-    zone = roles.preparer_zone(user)
-    return zone is not None and zone.pk == nomination.zone_id and nomination.status == S.DRAFT
+    if not scope.covers(province_id=nomination.province_id, zone_id=nomination.zone_id, everything=False):
+        return False
+    # A returned nomination is the province's to correct and resubmit, not the zone's.
+    return scope.official_province is not None or nomination.status == S.DRAFT
 
 
-def may_create_for_zone(user, zone) -> bool:
-    province = roles.official_province(user)
-    if province is not None:
-        return province.pk == zone.province_id
-    own_zone = roles.preparer_zone(user)
-    return own_zone is not None and own_zone.pk == zone.pk
+def may_create_for_zone(scope: Scope, zone) -> bool:
+    return scope.covers(province_id=zone.province_id, zone_id=zone.pk, everything=False)
 
 
-def may_discard(user, nomination) -> bool:
+def may_discard(scope: Scope, nomination) -> bool:
     """A never-submitted draft may be discarded by whoever may edit it (its zone's preparer, its province's
     officials) until the window closes; nothing a province submitted is ever deleted."""
     return (
         nomination.status == S.DRAFT
         and nomination.submitted_at is None
-        and may_edit(user, nomination)
+        and may_edit(scope, nomination)
         and nomination.cycle.status in (P.PLANNING, P.NOMINATION)
     )
 
 
-def may_manage_attachments(user, nomination) -> bool:
+def may_manage_attachments(scope: Scope, nomination) -> bool:
     """Attachments are added and removed by whoever may edit the nomination's content."""
-    return may_edit(user, nomination)
+    return may_edit(scope, nomination)
 
 
 def resubmit_closed(nomination, now=None) -> bool:
@@ -206,14 +202,14 @@ def phase_refusal(transition: Transition, nomination, now=None) -> str | None:
     return None
 
 
-def available_actions(user, nomination, now=None) -> list[Transition]:
-    """The buttons this user has on this nomination now: state, role and phase all allow them."""
+def available_actions(scope: Scope, nomination, now=None) -> list[Transition]:
+    """The buttons this scope has on this nomination now: state, role and phase all allow them."""
     return [
         t
         for t in TRANSITIONS.values()
         if not t.internal
         and nomination.status in t.sources
-        and may_act(user, t, nomination)
+        and may_act(scope, t, nomination)
         and phase_refusal(t, nomination, now) is None
     ]
 

@@ -138,7 +138,9 @@ def test_the_admin_home_links_the_review_desk(client):
     assert reverse("accounts:profile") in page
 
 
-@pytest.mark.parametrize("zones", [["440000-03", "440000-02"], ["440000-03", "440000-02", "440000-04", "440000-05"]])
+@pytest.mark.parametrize(
+    "zones", [["440000-03", "440000-02"], ["440000-03", "440000-02", "440000-04", "440000-05"]]
+)
 def test_the_pack_reads_in_a_fixed_number_of_queries(client, django_assert_max_num_queries, zones):
     cycle, track, _nominations = factories.scored_cycle(zones, year=2033)
     client.force_login(factories.staff())

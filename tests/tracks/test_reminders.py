@@ -335,7 +335,16 @@ def test_the_remind_page_and_a_reminder_run_read_in_a_fixed_number_of_queries(
     client, django_assert_max_num_queries, size
 ):
     desk = Desk(closes_in=-DAY)
-    keys = ["440000-03", "440000-02", "440000-04", "440000-05", "440000-06", "440000-07", "440000-08", "440000-09"]
+    keys = [
+        "440000-03",
+        "440000-02",
+        "440000-04",
+        "440000-05",
+        "440000-06",
+        "440000-07",
+        "440000-08",
+        "440000-09",
+    ]
     for i in range(size):
         expert = with_email(desk.reviewer("110000", name=f"专家{i:02d}"))
         desk.invite(desk.nomination(keys[i]), expert)
@@ -343,5 +352,7 @@ def test_the_remind_page_and_a_reminder_run_read_in_a_fixed_number_of_queries(
     url = reverse("admin:tracks_review_remind", args=[desk.cycle.year])
     with django_assert_max_num_queries(25):
         assert client.get(url).status_code == 200
-    with django_assert_max_num_queries(30 + 2 * size):  # one RuleFiring insert (in a savepoint) per assignment
+    with django_assert_max_num_queries(
+        30 + 2 * size
+    ):  # one RuleFiring insert (in a savepoint) per assignment
         assert run(timezone.now())[REVIEW_OVERDUE] == size

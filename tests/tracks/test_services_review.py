@@ -16,6 +16,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts.scope import Scope
 from audit.models import AuditEvent
 from tests import factories
 from tracks import selectors
@@ -930,16 +931,16 @@ def test_peers_are_anonymised_and_shown_only_after_my_submission(desk):
             nomination, reviewer, {c: {"value": value, "comment": f"{value}分意见"} for c in CODES}
         )
 
-    assert selectors.peer_reviews_for(me.user, mine) == []
+    assert selectors.peer_reviews_for(Scope.of(me.user), mine) == []
     mine = review.score_submit(actor=me.user, assignment=mine, values=FULL, version=mine.version)
-    peers = selectors.peer_reviews_for(me.user, mine)
+    peers = selectors.peer_reviews_for(Scope.of(me.user), mine)
 
     assert [p["label"] for p in peers] == ["专家A", "专家B"]
     assert [p["total"] for p in peers] == [Decimal("90.00"), Decimal("70.00")]
     assert peers[0]["scores"]["strategic"].comment == "90分意见"
     assert "李四" not in repr([(p["label"], p["total"]) for p in peers])
     # another reviewer cannot ask for mine
-    assert selectors.peer_reviews_for(others[0].user, mine) == []
+    assert selectors.peer_reviews_for(Scope.of(others[0].user), mine) == []
 
 
 def test_reviewer_label_runs_past_z():

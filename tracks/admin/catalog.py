@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import roles
+from accounts.scope import scope_of
 from audit.admin_mixins import AuditedModelAdmin, related_history
 
 from ..models import (
@@ -96,7 +96,7 @@ class TrackAdmin(AuditedModelAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if not roles.is_programme_staff(request.user):
+        if not scope_of(request).is_programme_staff:
             actions.pop("approve_tracks", None)
             actions.pop("merge_tracks", None)
         return actions
@@ -119,7 +119,7 @@ class TrackAdmin(AuditedModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
         obj = self.get_object(request, object_id)
-        if obj is not None and roles.is_programme_staff(request.user):
+        if obj is not None and scope_of(request).is_programme_staff:
             extra_context["may_approve"] = obj.status == TrackStatus.PROPOSED
             extra_context["may_merge"] = obj.status != TrackStatus.MERGED
         return super().change_view(request, object_id, form_url, extra_context)
@@ -145,7 +145,7 @@ class TrackAdmin(AuditedModelAdmin):
             self.message_user(request, gettext("已批准 %(n)s 个新赛道。") % {"n": done}, messages.SUCCESS)
 
     def approve_view(self, request, object_id):
-        if not roles.is_programme_staff(request.user):
+        if not scope_of(request).is_programme_staff:
             raise PermissionDenied
         track = self.get_object(request, str(object_id))
         if track is None:
@@ -159,7 +159,7 @@ class TrackAdmin(AuditedModelAdmin):
         return self._merge(request, list(queryset.select_related("field").order_by("name")))
 
     def merge_view(self, request, object_id):
-        if not roles.is_programme_staff(request.user):
+        if not scope_of(request).is_programme_staff:
             raise PermissionDenied
         track = self.get_object(request, str(object_id))
         if track is None:

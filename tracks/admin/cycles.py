@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import roles
+from accounts.scope import scope_of
 from audit.admin_mixins import AuditedModelAdmin, related_history
 
 from .. import workflow
@@ -272,7 +272,7 @@ class CycleAdmin(AuditedModelAdmin):
 
     def advance_view(self, request, pk):
         """The confirmation page of the cycle's next phase: its gate, then cycle_advance with the reason."""
-        if not roles.is_programme_staff(request.user):
+        if not scope_of(request).is_programme_staff:
             raise PermissionDenied
         cycle = Cycle.objects.filter(pk=pk).first()
         if cycle is None:
@@ -314,7 +314,7 @@ class CycleAdmin(AuditedModelAdmin):
             ]
             next_phase = workflow.next_phase(obj)
             context["next_phase"] = CycleStatus(next_phase).label if next_phase else None
-            context["may_advance"] = roles.is_programme_staff(request.user) and next_phase is not None
+            context["may_advance"] = scope_of(request).is_programme_staff and next_phase is not None
             context["phase_history"] = phase_history(obj)
         if request.method == "POST":  # a post that did not validate is shown again: say it there
             formsets = [inline.formset for inline in context.get("inline_admin_formsets", ())]
@@ -474,7 +474,7 @@ class WindowExtensionAdmin(AuditedModelAdmin):
         return initial
 
     def _may_grant(self, request) -> bool:
-        return roles.is_programme_staff(request.user)
+        return scope_of(request).is_programme_staff
 
     def has_add_permission(self, request):
         return self._may_grant(request) and super().has_add_permission(request)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import roles
+from accounts.scope import scope_of
 from audit.admin_mixins import AuditedModelAdmin, AuditHistoryMixin
 from audit.services import audit_record
 
@@ -357,7 +357,7 @@ class ParkListAdmin(AuditedModelAdmin):
         return super().has_delete_permission(request, obj)
 
     def has_manage_permission(self, request):
-        return roles.is_programme_staff(request.user)
+        return scope_of(request).is_programme_staff
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -729,7 +729,7 @@ class ObjectionAdmin(ReadOnlyAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
     actions = ["resolve_upheld", "resolve_dismissed"]
 
     def has_resolve_permission(self, request):
-        return roles.is_programme_staff(request.user)
+        return scope_of(request).is_programme_staff
 
     @admin.display(description=_("证明材料"))
     def evidence_link(self, obj):
@@ -818,7 +818,7 @@ class LibraryEntryStatusAdmin(LibraryEntryAdmin):
     actions = ["mark_watch", "mark_cultivating", "mark_exited", "apply_monitoring_rule"]
 
     def has_library_permission(self, request):
-        return roles.is_programme_staff(request.user)
+        return scope_of(request).is_programme_staff
 
     def _set(self, request, queryset, status, *, reason_required, title):
         reason, page = _action_form(

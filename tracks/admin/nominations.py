@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import roles
+from accounts.scope import scope_of
 from audit.admin_mixins import AuditHistoryMixin, related_history
 
 from .. import selectors, workflow
@@ -140,9 +140,7 @@ class NominationAdmin(AuditHistoryMixin, admin.ModelAdmin):
     readonly_fields = [name for _title, options in fieldsets for name in options["fields"]]
 
     def get_queryset(self, request):
-        if request.user.is_superuser:
-            return super().get_queryset(request).select_related("cycle", "province", "zone", "track__field")
-        return selectors.nominations_for(request.user)
+        return selectors.nominations_for(scope_of(request))
 
     @admin.display(description=_("领域"), ordering="track__field__order")
     def track_field(self, obj):
@@ -177,7 +175,7 @@ class NominationAdmin(AuditHistoryMixin, admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
         obj = self.get_object(request, object_id)
-        if obj is not None and roles.is_programme_staff(request.user):
+        if obj is not None and scope_of(request).is_programme_staff:
             extra_context["review_actions"] = [
                 {
                     "action": name,
@@ -194,7 +192,7 @@ class NominationAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if not roles.is_programme_staff(request.user):
+        if not scope_of(request).is_programme_staff:
             for name in ("review_accept", "review_return", "review_reject"):
                 actions.pop(name, None)
         return actions
@@ -244,7 +242,7 @@ class NominationAdmin(AuditHistoryMixin, admin.ModelAdmin):
         """One nomination's decision, from the buttons on its page."""
         if action not in REVIEW_ACTIONS:
             raise Http404
-        if not roles.is_programme_staff(request.user):
+        if not scope_of(request).is_programme_staff:
             raise PermissionDenied
         queryset = self.get_queryset(request).filter(pk=object_id)
         if not queryset.exists():
@@ -338,10 +336,9 @@ class NominationAttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(nomination__in=selectors.nominations_for(request.user).values("pk"))
+        return scope_of(request).narrow(
+            super().get_queryset(request), province="nomination__province", zone="nomination__zone"
+        )
 
 
 class MonitoringReportInline(ReadOnlyInline):

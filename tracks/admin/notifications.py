@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from accounts.scope import scope_of
+
 from ..models import (
     Notification,
 )
@@ -20,4 +22,4 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+        return queryset if scope_of(request).is_superuser else queryset.filter(user=request.user)

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from accounts import roles
+from accounts.scope import scope_of
 from audit.admin_mixins import AuditedModelAdmin, history_rows, related_history
 from audit.services import audit_record, history_for
 
@@ -255,10 +256,7 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     workspace_template = "admin/tracks/assignment/review.html"
 
     def get_queryset(self, request):
-        if request.user.is_superuser and not roles.is_reviewer(request.user):
-            queryset = Assignment.objects.select_related(*self.list_select_related)
-        else:
-            queryset = selectors.assignments_for(request.user)
+        queryset = selectors.assignments_for(scope_of(request))
         return queryset.annotate(
             score_count=Count("scores"),
             # What needs action first: an invitation to answer, then scoring not submitted, then the rest;
@@ -288,9 +286,7 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return self.search_fields
 
     def _staff(self, request) -> bool:
-        return roles.is_programme_staff(request.user) or (
-            request.user.is_superuser and not roles.is_reviewer(request.user)
-        )
+        return selectors.sees_all_reviews(scope_of(request))
 
     @admin.display(description=gettext_lazy("推荐项目"), ordering="nomination__zone__key")
     def nomination_label(self, obj):
@@ -343,8 +339,10 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "review_desk_url": reverse("admin:tracks_review_desk") if self._staff(request) else None,
             **unread_notices(request),
         }
-        if roles.is_reviewer(request.user) and not self._staff(request):
-            pending = selectors.assignments_for(request.user).filter(status=AssignmentStatus.INVITED).count()
+        if scope_of(request).is_reviewer and not self._staff(request):
+            pending = (
+                selectors.assignments_for(scope_of(request)).filter(status=AssignmentStatus.INVITED).count()
+            )
             extra["invited_count"] = pending
             extra["title"] = _("我的评审任务")
         return super().changelist_view(request, {**(extra_context or {}), **extra})
@@ -466,7 +464,7 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         cycle = nomination.cycle
         criteria = review_services.criteria_of(cycle)
         stored = {s.criterion_id: s for s in Score.objects.filter(assignment=obj)}
-        may_see = selectors.may_see_nomination_content(user, obj) or (user.is_superuser and staff)
+        may_see = selectors.may_see_nomination_content(scope_of(request), obj)
         posted = posted or {}
         errors = errors or {}
         rows = []
@@ -548,7 +546,7 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                         for c in criteria
                     ],
                 }
-                for peer in selectors.peer_reviews_for(user, obj)
+                for peer in selectors.peer_reviews_for(scope_of(request), obj)
             ],
             "autosave_url": reverse("admin:tracks_assignment_autosave", args=[obj.pk]),
             "desk_nomination_url": reverse("admin:tracks_review_nomination", args=[nomination.pk])
@@ -586,7 +584,7 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         """A nomination's attachment for the reviewer of this assignment once the pledge is signed (and for staff);
         private, never cached, and the read of confidential material is audited."""
         obj = self.get_object(request, unquote(object_id))
-        if obj is None or not selectors.may_see_nomination_content(request.user, obj):
+        if obj is None or not selectors.may_see_nomination_content(scope_of(request), obj):
             raise Http404
         attachment = get_object_or_404(
             NominationAttachment, pk=attachment_pk, nomination_id=obj.nomination_id, removed_at__isnull=True
@@ -671,7 +669,7 @@ class ScoreReviewerFilter(admin.SimpleListFilter):
     parameter_name = "reviewer"
 
     def lookups(self, request, model_admin):
-        if not roles.is_programme_staff(request.user):
+        if not scope_of(request).is_programme_staff:
             return []
         return [
             (str(pk), name)
@@ -715,9 +713,7 @@ class ScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     fields = ["assignment", "criterion", "value", "max_score", "comment", "updated_at"]
 
     def get_queryset(self, request):
-        if request.user.is_superuser and not roles.is_reviewer(request.user):
-            return super().get_queryset(request)
-        return selectors.scores_for(request.user)
+        return selectors.scores_for(scope_of(request))
 
     @admin.display(description=gettext_lazy("推荐"), ordering="assignment__nomination")
     def assignment_nomination(self, obj):

@@ -22,6 +22,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import parsers, serializers, status, viewsets
 from rest_framework.response import Response
 
+from accounts.scope import scope_of
+
 from .. import selectors
 from ..models import NominationAttachment
 from ..services import attachments as attachment_services
@@ -113,7 +115,7 @@ class NominationAttachmentViewSet(PortalAPIMixin, viewsets.GenericViewSet):
         super().initial(request, *args, **kwargs)
         # Another province's nomination, or one that does not exist, is a 404 on every verb, OPTIONS included.
         self.nomination = get_object_or_404(
-            selectors.nominations_for(request.user), pk=_bounded_id(kwargs.get("nomination_id"))
+            selectors.nominations_for(scope_of(request)), pk=_bounded_id(kwargs.get("nomination_id"))
         )
 
     def get_queryset(self):

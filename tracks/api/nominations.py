@@ -1,7 +1,7 @@
 """The nominations API for provincial systems: the same rules as the portal's pages, through the same services.
 
 ``Authorization: Token <key>`` (DRF authtoken: ``manage.py drf_create_token USERNAME`` or the portal's profile
-page). Only officials and zone committees may use it. The queryset is ``selectors.nominations_for(user)``, so
+page). Only officials and zone committees may use it. The queryset is ``selectors.nominations_for(scope)``, so
 another province's nomination is a 404 on every verb. Refusals answer the API's error shape (tracks/api/errors.py)
 with the service's Chinese message and a stable code: 400 for a rule (``window_closed``, ``phase``,
 ``invalid_state``, ``incomplete``, a zone of another province …), 409 for ``quota_exceeded`` or
@@ -21,6 +21,7 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.scope import scope_of
 from zones.models import Zone
 
 from .. import selectors, workflow
@@ -43,8 +44,7 @@ class IsPortalUser(permissions.BasePermission):
     message = gettext_lazy("接口仅供省级主管部门和国家高新区管委会使用。")
 
     def has_permission(self, request, view):
-        province, _zone = selectors.portal_scope(request.user)
-        return province is not None
+        return scope_of(request).is_portal_user
 
 
 class PortalAPIMixin:
@@ -141,13 +141,17 @@ class NominationSerializer(serializers.ModelSerializer):
     def user(self):
         return self.context["request"].user
 
+    @property
+    def scope(self):
+        return scope_of(self.context["request"])
+
     def validate_zone(self, zone):
         if self.instance is not None:
             if zone.pk != self.instance.zone_id:
                 raise serializers.ValidationError(_("推荐创建后不能更改国家高新区。"))
             return zone
-        if not workflow.may_create_for_zone(self.user, zone):
-            province, own_zone = selectors.portal_scope(self.user)
+        if not workflow.may_create_for_zone(self.scope, zone):
+            province, own_zone = self.scope.province, self.scope.zone
             if own_zone is not None:
                 raise serializers.ValidationError(
                     _("您只能为本高新区（%(own)s）创建推荐，不能为「%(zone)s」创建。")
@@ -164,7 +168,7 @@ class NominationSerializer(serializers.ModelSerializer):
             return track
         if track.status == TrackStatus.MERGED:
             return track  # the service records the track it was merged into
-        if not selectors.tracks_selectable(self.user).filter(pk=track.pk).exists():
+        if not selectors.tracks_selectable(self.scope).filter(pk=track.pk).exists():
             # Another province's proposal (or anything else not selectable) is answered as a track that does not
             # exist: the refusal names nothing the caller may not see, and probing ids tells nothing.
             self.fields["track"].fail("does_not_exist", pk_value=track.pk)
@@ -223,7 +227,7 @@ class NominationViewSet(
     conflict_actions = ("partial_update", "submit", "withdraw")  # 409: quota_exceeded, version_conflict
 
     def get_queryset(self):
-        return selectors.nominations_for(self.request.user).order_by("-cycle__year", "zone__key", "pk")
+        return selectors.nominations_for(scope_of(self.request)).order_by("-cycle__year", "zone__key", "pk")
 
     def options(self, request, *args, **kwargs):
         # Another province's nomination is a 404 on every verb, OPTIONS included.

@@ -15,6 +15,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 
+from accounts.scope import scope_of
+
 from .. import selectors
 from ..models import Cycle, CycleStatus
 from ..services.nominations import province_quota, quota_used, window_for
@@ -66,7 +68,9 @@ class PortalZoneViewSet(PortalAPIMixin, mixins.ListModelMixin, viewsets.GenericV
     pagination_class = None
 
     def get_queryset(self):
-        return selectors.zones_for(self.request.user).select_related("province__region", "strategic_area")
+        return selectors.zones_for(scope_of(self.request)).select_related(
+            "province__region", "strategic_area"
+        )
 
 
 class QuotaViewSet(PortalAPIMixin, viewsets.GenericViewSet):
@@ -81,8 +85,7 @@ class QuotaViewSet(PortalAPIMixin, viewsets.GenericViewSet):
         return selectors.cycles_public()
 
     def _province(self):
-        province, _zone = selectors.portal_scope(self.request.user)
-        return province
+        return scope_of(self.request).province
 
     def list(self, request, *args, **kwargs):
         province, now = self._province(), timezone.now()

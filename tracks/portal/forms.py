@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scope import Scope
+
 from .. import selectors
 from ..models import Field, MonitoringReport, Nomination, TrackStatus
 from ..models.indicators import COUNT_INDICATORS, INDICATOR_FIELDS, MONEY_INDICATORS, SIGNED_INDICATORS
@@ -74,7 +76,7 @@ class NominationForm(forms.ModelForm):
     def __init__(self, *args, user, nomination=None, **kwargs):
         self.user = user
         super().__init__(*args, instance=nomination, **kwargs)
-        zones = selectors.zones_for(user)
+        zones = selectors.zones_for(Scope.of(user))
         self.fields["zone"].queryset = zones
         self.fields["zone"].empty_label = _("请选择国家高新区")
         if nomination is not None and nomination.pk:
@@ -84,7 +86,7 @@ class NominationForm(forms.ModelForm):
             self.fields["version"].initial = nomination.version
         elif zones.count() == 1:
             self.fields["zone"].initial = zones.first().pk
-        tracks = selectors.tracks_selectable(user)
+        tracks = selectors.tracks_selectable(Scope.of(user))
         if nomination is not None and nomination.track_id:
             tracks = (
                 type(nomination.track)

@@ -7,7 +7,6 @@ Changes go through the services; a refusal is shown on the page with the service
 """
 
 import datetime
-from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
@@ -28,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rest_framework.authtoken.models import Token
 
 from accounts import roles
+from accounts.scope import scope_of
 from accounts.tokens import api_token_revoke, api_token_rotate
 from audit.admin_mixins import history_rows, related_history
 from zones.models import Zone
@@ -94,26 +94,6 @@ STATUS_REASON_LABELS = {
 LETTER_STATUSES = sorted(NominationStatus.QUOTA - {NominationStatus.RETURNED})
 
 
-@dataclass(frozen=True)
-class Scope:
-    """Who the portal user acts for."""
-
-    province: object
-    zone: object = None
-
-    @property
-    def is_official(self) -> bool:
-        return self.zone is None
-
-    @property
-    def unit_name(self) -> str:
-        return self.zone.name if self.zone is not None else self.province.name
-
-    @property
-    def role_label(self) -> str:
-        return str(roles.ROLE_LABELS[roles.OFFICIAL if self.is_official else roles.ZONE_PREPARER])
-
-
 def _forbidden(request, message=None):
     return render(
         request,
@@ -130,10 +110,8 @@ def portal_view(view):
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        province, zone = selectors.portal_scope(request.user)
-        if province is None:
+        if not scope_of(request).is_portal_user:
             return _forbidden(request)
-        request.scope = Scope(province=province, zone=zone)
         try:
             return view(request, *args, **kwargs)
         except PermissionDenied as error:
@@ -144,8 +122,10 @@ def portal_view(view):
 
 def _render(request, template, context=None, status=200):
     context = dict(context or {})
-    context["scope"] = request.scope
-    context["unread_count"] = selectors.notifications_for(request.user).filter(read_at__isnull=True).count()
+    context["scope"] = scope_of(request)
+    context["unread_count"] = (
+        selectors.notifications_for(scope_of(request)).filter(read_at__isnull=True).count()
+    )
     return render(request, template, context, status=status)
 
 
@@ -174,7 +154,7 @@ def _attach_errors(form, error: ValidationError):
 
 
 def _nominations(request):
-    return selectors.nominations_for(request.user)
+    return selectors.nominations_for(scope_of(request))
 
 
 def _get_nomination(request, pk):
@@ -240,7 +220,7 @@ def _status_counts(queryset):
 @portal_view
 @require_GET
 def dashboard(request):
-    scope = request.scope
+    scope = scope_of(request)
     cycle = selectors.open_cycle()
     nominations = _nominations(request)
     current = nominations.filter(cycle=cycle) if cycle is not None else nominations
@@ -250,7 +230,7 @@ def dashboard(request):
         # Drafts a zone's committee prepared, waiting for the province to check and recommend.
         drafts = drafts.filter(created_by__profile__zone__isnull=False)
     zone_drafts = list(drafts.order_by("-updated_at")[:20])
-    library = selectors.library_entries_for(request.user)
+    library = selectors.library_entries_for(scope_of(request))
     status_counts = _status_counts(current)
     context = {
         "cycle": cycle,
@@ -262,7 +242,9 @@ def dashboard(request):
         "zone_drafts": zone_drafts,
         "library_entries": list(library.order_by("zone__key", "track__name")[:10]),
         "library_count": library.count(),
-        "notifications": list(selectors.notifications_for(request.user).filter(read_at__isnull=True)[:5]),
+        "notifications": list(
+            selectors.notifications_for(scope_of(request)).filter(read_at__isnull=True)[:5]
+        ),
     }
     return _render(request, "portal/dashboard.html", context)
 
@@ -270,7 +252,7 @@ def dashboard(request):
 @portal_view
 @require_GET
 def notification_list(request):
-    items = selectors.notifications_for(request.user).order_by("-created_at", "-id")
+    items = selectors.notifications_for(scope_of(request)).order_by("-created_at", "-id")
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     return _render(request, "portal/notifications.html", {"page": page})
 
@@ -279,7 +261,7 @@ def notification_list(request):
 @require_GET
 def notification_open(request, pk):
     """Follow a notice's link; opening it marks it read."""
-    note = get_object_or_404(selectors.notifications_for(request.user), pk=pk)
+    note = get_object_or_404(selectors.notifications_for(scope_of(request)), pk=pk)
     notifications_mark_read(user=request.user, ids=[note.pk])
     if note.link and url_has_allowed_host_and_scheme(note.link, {request.get_host()}, request.is_secure()):
         return redirect(note.link)
@@ -363,7 +345,7 @@ def nomination_create_view(request):
     if cycle is None:
         messages.error(request, _("当前没有开放推荐的年度批次，不能新建推荐。"))
         return redirect("portal:dashboard")
-    window = _window(cycle, request.scope.province)
+    window = _window(cycle, scope_of(request).province)
     form = NominationForm(_posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -393,7 +375,7 @@ def nomination_create_view(request):
 @require_http_methods(["GET", "POST"])
 def nomination_edit(request, pk):
     nomination = _get_nomination(request, pk)
-    if not workflow.may_edit(request.user, nomination):
+    if not workflow.may_edit(scope_of(request), nomination):
         messages.error(
             request,
             _("推荐当前状态为“%(status)s”，您不能修改。") % {"status": nomination.get_status_display()},
@@ -468,15 +450,17 @@ def _materials(nomination, attachments) -> list[dict]:
 def nomination_detail(request, pk):
     nomination = _get_nomination(request, pk)
     attachments = list(nomination.attachments.filter(removed_at__isnull=True).select_related("uploaded_by"))
-    editable = workflow.may_edit(request.user, nomination)
-    actions = [t for t in workflow.available_actions(request.user, nomination) if t.action in PORTAL_ACTIONS]
+    editable = workflow.may_edit(scope_of(request), nomination)
+    actions = [
+        t for t in workflow.available_actions(scope_of(request), nomination) if t.action in PORTAL_ACTIONS
+    ]
     materials = _materials(nomination, attachments)
     context = {
         "nomination": nomination,
         "attachments": attachments,
         "can_edit": editable,
-        "can_attach": workflow.may_manage_attachments(request.user, nomination),
-        "can_discard": workflow.may_discard(request.user, nomination),
+        "can_attach": workflow.may_manage_attachments(scope_of(request), nomination),
+        "can_discard": workflow.may_discard(scope_of(request), nomination),
         "status_reason_label": STATUS_REASON_LABELS.get(nomination.status),
         "actions": actions,
         "missing": missing_for_submit(nomination)
@@ -503,7 +487,7 @@ def nomination_action(request, pk, action):
         raise Http404
     nomination = _get_nomination(request, pk)
     transition = workflow.TRANSITIONS[action]
-    if not workflow.may_act(request.user, transition, nomination):
+    if not workflow.may_act(scope_of(request), transition, nomination):
         raise PermissionDenied(_("“%(label)s”只能由省级主管部门操作。") % {"label": transition.label})
     form = ReasonForm(_posted(request), required=transition.needs_reason)
     if request.method == "POST" and form.is_valid():
@@ -542,7 +526,7 @@ def nomination_action(request, pk, action):
 def nomination_discard_view(request, pk):
     """Its author (or the province) deletes a draft that was never submitted, after a confirmation."""
     nomination = _get_nomination(request, pk)
-    if not workflow.may_discard(request.user, nomination):
+    if not workflow.may_discard(scope_of(request), nomination):
         raise PermissionDenied(_("只能删除从未推荐过的草稿，且须在推荐截止前。"))
     if request.method == "POST":
         nomination_discard(actor=request.user, nomination=nomination, request=request)
@@ -650,7 +634,7 @@ def attachment_remove(request, pk, attachment_pk):
 @require_GET
 def track_search(request):
     term = (request.GET.get("q") or "").strip()[:64]
-    tracks = selectors.tracks_selectable(request.user).prefetch_related("aliases")
+    tracks = selectors.tracks_selectable(scope_of(request)).prefetch_related("aliases")
     tracks = tracks.order_by("field__order", "name")
     # The site's one search rule (zones.search), best matches first.
     tracks = search_tracks(tracks, term, TRACK_SEARCH_LIMIT) if term else tracks[:TRACK_SEARCH_LIMIT]
@@ -705,7 +689,7 @@ def nomination_print(request, pk):
 @portal_view
 @require_GET
 def recommendation_letter(request):
-    if not request.scope.is_official:
+    if not scope_of(request).is_official:
         raise PermissionDenied(_("推荐函由省级主管部门出具。"))
     cycle = None
     if request.GET.get("cycle", "").isdigit():
@@ -713,7 +697,7 @@ def recommendation_letter(request):
     cycle = cycle or selectors.open_cycle() or Cycle.objects.order_by("-year").first()
     if cycle is None:
         raise Http404
-    province = request.scope.province
+    province = scope_of(request).province
     mine = _nominations(request).filter(cycle=cycle).select_related("zone", "track__field")
     nominations = list(mine.filter(status__in=LETTER_STATUSES).order_by("submitted_at", "pk"))
     returned = list(mine.filter(status=NominationStatus.RETURNED).order_by("resubmit_by", "pk"))
@@ -748,7 +732,7 @@ def recommendation_letter(request):
 @require_GET
 def library_list(request):
     entries = (
-        selectors.library_entries_for(request.user)
+        selectors.library_entries_for(scope_of(request))
         .annotate(last_report=Max("reports__year"), report_count=Count("reports"))
         .order_by("zone__key", "track__name")
     )
@@ -768,7 +752,7 @@ TREND_CHARTS = [
 @portal_view
 @require_GET
 def library_detail(request, pk):
-    entry = get_object_or_404(selectors.library_entries_for(request.user), pk=pk)
+    entry = get_object_or_404(selectors.library_entries_for(scope_of(request)), pk=pk)
     reports = list(entry.reports.select_related("filed_by").order_by("year"))
     labels = dict(COUNT_INDICATORS + MONEY_INDICATORS + SIGNED_INDICATORS)
     table = [
@@ -796,7 +780,7 @@ def library_detail(request, pk):
             "table": table,
             "charts": chart_list,
             "years": [{"year": year, "filed": year in filed} for year in years],
-            "can_file": monitoring_services.may_file(request.user, entry) and entry.status != "exited",
+            "can_file": monitoring_services.may_file(scope_of(request), entry) and entry.status != "exited",
             "nominations": nominations,
         },
     )
@@ -805,7 +789,7 @@ def library_detail(request, pk):
 @portal_view
 @require_http_methods(["GET", "POST"])
 def monitoring_edit(request, pk, year):
-    entry = get_object_or_404(selectors.library_entries_for(request.user), pk=pk)
+    entry = get_object_or_404(selectors.library_entries_for(scope_of(request)), pk=pk)
     if year not in monitoring_services.report_years(entry):
         raise Http404
     report = MonitoringReport.objects.filter(entry=entry, year=year).first()
@@ -844,7 +828,7 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 @portal_view
 @require_GET
 def excel_template(request):
-    content = workbook_bytes(template_workbook(request.user))
+    content = workbook_bytes(template_workbook(scope_of(request)))
     cycle = selectors.open_cycle()
     year = cycle.year if cycle is not None else timezone.localtime().year
     return _xlsx_response(content, _("%(year)s年度新赛道推荐模板.xlsx") % {"year": year})
@@ -866,7 +850,12 @@ def excel_import(request):
     return _render(
         request,
         "portal/excel_import.html",
-        {"form": form, "result": result, "cycle": cycle, "window": _window(cycle, request.scope.province)},
+        {
+            "form": form,
+            "result": result,
+            "cycle": cycle,
+            "window": _window(cycle, scope_of(request).province),
+        },
     )
 
 
@@ -881,7 +870,7 @@ def nominations_export(request):
     content = workbook_bytes(nominations_workbook(nominations))
     stamp = timezone.localtime().strftime("%Y%m%d")
     return _xlsx_response(
-        content, _("%(unit)s推荐导出-%(date)s.xlsx") % {"unit": request.scope.unit_name, "date": stamp}
+        content, _("%(unit)s推荐导出-%(date)s.xlsx") % {"unit": scope_of(request).unit_name, "date": stamp}
     )
 
 

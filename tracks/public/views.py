@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import roles
+from accounts.scope import scope_of
 from publishing.frozen import as_published
 from publishing.serve import compiled_answer
 from zones.models import Province, Region, StrategicArea, Zone
@@ -618,15 +618,16 @@ def privacy(request):
 @login_required
 @require_GET
 def my_results(request):
-    if roles.official_province(request.user) is None:
+    scope = scope_of(request)
+    if scope.official_province is None:
         raise PermissionDenied(_("该页面供省级主管部门查看本省推荐项目的评审结果。"))
-    results = selectors.province_results(request.user)
+    results = selectors.province_results(scope)
     return render(
         request,
         "public/my_results.html",
         {
             "nav": "results",
-            "province": roles.official_province(request.user),
+            "province": scope.official_province,
             "results": results,
             "personal": True,
             "now": timezone.now(),

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.scope import Scope
 from audit.services import audit_record, snapshot
 from office.ooxml import MB, ArchiveLimits, check_archive
 
@@ -150,7 +151,7 @@ def check_material(nomination, material) -> str:
 def attachment_add(*, actor, nomination, uploaded, material: str = "", request=None) -> NominationAttachment:
     """Attach a checked file to a nomination whose content the actor may edit; ``material`` names which of the
     cycle's required materials it is (blank for any other file)."""
-    if not workflow.may_manage_attachments(actor, nomination):
+    if not workflow.may_manage_attachments(Scope.of(actor), nomination):
         raise PermissionDenied(_("当前状态下您不能为该推荐上传附件。"))
     material = check_material(nomination, material)
     content_type = check_upload(uploaded)
@@ -180,7 +181,7 @@ def attachment_add(*, actor, nomination, uploaded, material: str = "", request=N
 
 def attachment_remove(*, actor, attachment: NominationAttachment, request=None) -> NominationAttachment:
     """Take an attachment off its nomination; the file and the row stay (removed_at is stamped)."""
-    if not workflow.may_manage_attachments(actor, attachment.nomination):
+    if not workflow.may_manage_attachments(Scope.of(actor), attachment.nomination):
         raise PermissionDenied(_("当前状态下您不能移除该推荐的附件。"))
     with transaction.atomic():
         changed = NominationAttachment.objects.filter(pk=attachment.pk, removed_at__isnull=True).update(

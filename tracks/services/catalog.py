@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from accounts.scope import Scope
 from audit.services import audit_record
 
 from .. import selectors
@@ -73,7 +74,7 @@ def existing_track_named(name: str):
 
 def track_propose(*, actor, name: str, field, description: str = "", request=None) -> Track:
     """A province (official or zone) names a track the catalogue lacks; it waits as ``proposed`` for staff."""
-    if roles.official_province(actor) is None and roles.preparer_zone(actor) is None:
+    if not Scope.of(actor).is_portal_user:
         raise PermissionDenied(_("只有省级主管部门或高新区管委会可以提议新赛道。"))
     name = " ".join((name or "").split())
     if not name:

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import roles
+from accounts.scope import Scope
 from audit.services import audit_record, diff, snapshot
 
 from ..models import LibraryEntry, LibraryStatus, MonitoringReport
@@ -14,12 +14,9 @@ from ..models.indicators import INDICATOR_FIELDS
 REPORT_FIELDS = [*INDICATOR_FIELDS, "note"]
 
 
-def may_file(user, entry: LibraryEntry) -> bool:
-    province = roles.official_province(user)
-    if province is not None:
-        return province.pk == entry.zone.province_id
-    zone = roles.preparer_zone(user)
-    return zone is not None and zone.pk == entry.zone_id
+def may_file(scope: Scope, entry: LibraryEntry) -> bool:
+    """The entry's province's official or its zone's committee files its monitoring (programme staff read it)."""
+    return scope.covers(province_id=entry.zone.province_id, zone_id=entry.zone_id, everything=False)
 
 
 def report_years(entry: LibraryEntry, now=None) -> list[int]:
@@ -30,7 +27,7 @@ def report_years(entry: LibraryEntry, now=None) -> list[int]:
 
 
 def _check(actor, entry: LibraryEntry, year: int):
-    if not may_file(actor, entry):
+    if not may_file(Scope.of(actor), entry):
         raise PermissionDenied(_("您无权填报该培育库条目的年度监测。"))
     if entry.status == LibraryStatus.EXITED:
         raise ValidationError(_("该条目已出库，不再填报年度监测。"), code="exited")

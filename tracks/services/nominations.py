@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts import roles
+from accounts.scope import Scope
 from audit.services import audit_record, audit_records_bulk, snapshot
 from zones.models import Province
 
@@ -88,6 +89,11 @@ def window_is_open(cycle: Cycle, province, now=None) -> bool:
     opens, closes = nomination_window(cycle, province)
     now = now or timezone.now()
     return opens <= now <= closes
+
+
+def _scope_or_system(actor) -> Scope | None:
+    """The actor's scope, or None for the system itself (a scheduled job acts without an account)."""
+    return None if actor is None else Scope.of(actor)
 
 
 def _check_window(cycle: Cycle, province, now=None):
@@ -298,7 +304,7 @@ def nomination_create(
     *, actor, cycle: Cycle, zone, track, data: dict | None = None, request=None
 ) -> Nomination:
     """Start a draft for a zone. Zone preparers for their own zone, officials for any zone of their province."""
-    if not workflow.may_create_for_zone(actor, zone):
+    if not workflow.may_create_for_zone(Scope.of(actor), zone):
         raise PermissionDenied(_("您无权为该高新区创建推荐。"))
     _check_phase_for_drafts(cycle)
     _check_window(cycle, zone.province)
@@ -318,7 +324,7 @@ def nomination_create(
             after=snapshot(nomination),
             request=request,
         )
-        if roles.official_province(actor) is None:
+        if Scope.of(actor).official_province is None:
             # A zone prepared it: the province has a draft to check and recommend.
             _notify(
                 selectors.officials_of(nomination.province),
@@ -357,7 +363,7 @@ def nominations_create_many(*, actor, cycle: Cycle, rows: list[tuple], request=N
     nominations = []
     for index, (zone, track, data) in enumerate(rows):
         if zone.pk not in allowed:
-            allowed[zone.pk] = workflow.may_create_for_zone(actor, zone)
+            allowed[zone.pk] = workflow.may_create_for_zone(Scope.of(actor), zone)
         if not allowed[zone.pk]:
             errors[index].append(str(PermissionDenied(_("您无权为该高新区创建推荐。"))))
             continue
@@ -396,7 +402,7 @@ def nominations_create_many(*, actor, cycle: Cycle, rows: list[tuple], request=N
             records=[(nomination, None, snapshot(nomination)) for nomination in nominations],
             request=request,
         )
-        if roles.official_province(actor) is None:
+        if Scope.of(actor).official_province is None:
             # A zone prepared them: the province has drafts to check and recommend.
             officials: dict = {}
             for nomination in nominations:
@@ -418,13 +424,13 @@ def nominations_create_many(*, actor, cycle: Cycle, rows: list[tuple], request=N
 
 def nomination_update(*, actor, nomination: Nomination, data: dict, version: int | None = None, request=None):
     """Edit the content of a draft or a returned nomination; a stale version is refused."""
-    if not workflow.may_edit(actor, nomination):
+    if not workflow.may_edit(Scope.of(actor), nomination):
         raise PermissionDenied(_("当前状态下您不能修改该推荐。"))
     with transaction.atomic():
         current = Nomination.objects.select_for_update().order_by().get(pk=nomination.pk)
         if version is not None and current.version != version:
             raise WorkflowError(_("该推荐已被他人修改，请刷新页面后再编辑。"), code="stale")
-        if not workflow.may_edit(actor, current):
+        if not workflow.may_edit(Scope.of(actor), current):
             raise PermissionDenied(_("当前状态下您不能修改该推荐。"))
         before = snapshot(current)
         for name, value in data.items():
@@ -499,7 +505,7 @@ def nomination_transition(
     transition = workflow.TRANSITIONS.get(action)
     if transition is None:
         raise WorkflowError(_("未知的操作：%(action)s") % {"action": action})
-    if not workflow.may_act(actor, transition, nomination):
+    if not workflow.may_act(_scope_or_system(actor), transition, nomination):
         raise PermissionDenied(_("您无权对该推荐执行“%(label)s”。") % {"label": transition.label})
     reason = (reason or "").strip()
     if transition.needs_reason and not reason:
@@ -579,7 +585,7 @@ def nominations_transition_bulk(
     nomination gets one audit row and its province a notice; the caller holds the transaction (and the rows are
     locked here). Returns the nominations moved."""
     transition = workflow.TRANSITIONS[action]
-    if not transition.internal or not workflow.may_act(actor, transition, None):
+    if not transition.internal or not workflow.may_act(_scope_or_system(actor), transition, None):
         raise PermissionDenied(_("您无权对该推荐执行“%(label)s”。") % {"label": transition.label})
     reason = (reason or "").strip()
     ids = [n.pk for n in nominations] if isinstance(nominations, list | tuple) else nominations.values("pk")
@@ -628,7 +634,7 @@ def nomination_discard(*, actor, nomination: Nomination, request=None) -> None:
             .order_by()
             .get(pk=nomination.pk)
         )
-        if not workflow.may_discard(actor, current):
+        if not workflow.may_discard(Scope.of(actor), current):
             raise PermissionDenied(_("只能删除从未推荐过的草稿。"))
         attachments = list(current.attachments.all())
         audit_record(
@@ -779,13 +785,15 @@ def window_extension_grant(
             link = reverse("portal:dashboard")
         notify_many(
             users=list(selectors.officials_of(province)),
-            message=lambda: _("%(year)s年度推荐窗口已为%(province)s延期至 %(closes)s：%(reason)s")
-            % {
-                "year": cycle.year,
-                "province": province.name,
-                "closes": date_format(timezone.localtime(closes_at), "Y-m-d H:i"),
-                "reason": reason,
-            },
+            message=lambda: (
+                _("%(year)s年度推荐窗口已为%(province)s延期至 %(closes)s：%(reason)s")
+                % {
+                    "year": cycle.year,
+                    "province": province.name,
+                    "closes": date_format(timezone.localtime(closes_at), "Y-m-d H:i"),
+                    "reason": reason,
+                }
+            ),
             link=link,
             event="window.extended",
         )
@@ -841,10 +849,10 @@ def window_closing_reminders(*, now=None, within=None) -> int:
                 ]
                 notify_many(
                     users=fresh,
-                    message=lambda cycle=cycle, closes=closes: _(
-                        "%(year)s年度推荐窗口将于 %(closes)s 截止，请尽快完成推荐。"
-                    )
-                    % {"year": cycle.year, "closes": date_format(timezone.localtime(closes), "Y-m-d H:i")},
+                    message=lambda cycle=cycle, closes=closes: (
+                        _("%(year)s年度推荐窗口将于 %(closes)s 截止，请尽快完成推荐。")
+                        % {"year": cycle.year, "closes": date_format(timezone.localtime(closes), "Y-m-d H:i")}
+                    ),
                     link=link,
                     event="window.closing",
                 )

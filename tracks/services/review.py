@@ -471,10 +471,10 @@ def _notify_new(assignments) -> None:
         due = min((d for d in (effective_due(a) for a in mine) if d), default=None)
         notify(
             user=user,
-            message=lambda mine=mine, due=due: _(
-                "您有 %(n)s 项新的评审任务，请在 %(due)s 前接受并签署保密与回避承诺后评分。"
-            )
-            % {"n": len(mine), "due": _due_text(due)},
+            message=lambda mine=mine, due=due: (
+                _("您有 %(n)s 项新的评审任务，请在 %(due)s 前接受并签署保密与回避承诺后评分。")
+                % {"n": len(mine), "due": _due_text(due)}
+            ),
             link=assignment_link(mine[0]) if len(mine) == 1 else assignments_link(),
             event="assignment.invite",
         )
@@ -744,8 +744,10 @@ def _refill_after_withdrawal(assignment: Assignment, actor, request=None) -> Aut
         if staff_users:
             notify_many(
                 users=staff_users,
-                message=lambda: _("%(nomination)s 的评审专家不足：还差 %(n)s 名无回避的专家，请人工指派。")
-                % {"nomination": nomination, "n": result.plan.shortfalls[0].missing},
+                message=lambda: (
+                    _("%(nomination)s 的评审专家不足：还差 %(n)s 名无回避的专家，请人工指派。")
+                    % {"nomination": nomination, "n": result.plan.shortfalls[0].missing}
+                ),
                 link=_desk_nomination_link(nomination),
                 event="review.shortfall",
             )
@@ -894,7 +896,9 @@ def assignment_replace(
         )
         notify(
             user=old.reviewer.user,
-            message=lambda: _("您在 %(nomination)s 的评审任务已由业务管理员撤换。") % {"nomination": nomination},
+            message=lambda: (
+                _("您在 %(nomination)s 的评审任务已由业务管理员撤换。") % {"nomination": nomination}
+            ),
             link=assignments_link(),
             event="assignment.removed",
         )
@@ -1277,8 +1281,10 @@ def score_reopen(*, actor, assignment: Assignment, reason: str, request=None) ->
         )
         notify(
             user=current.reviewer.user,
-            message=lambda: _("您对 %(nomination)s 的评分已被重新开放，请修改后再次提交。理由：%(reason)s")
-            % {"nomination": current.nomination, "reason": reason},
+            message=lambda: (
+                _("您对 %(nomination)s 的评分已被重新开放，请修改后再次提交。理由：%(reason)s")
+                % {"nomination": current.nomination, "reason": reason}
+            ),
             link=assignment_link(current),
             event="score.reopened",
         )
@@ -1315,8 +1321,10 @@ def reminders_send(*, actor, cycle: Cycle, now=None, request=None) -> int:
         for row in rows:
             notify(
                 user=users[row["reviewer__user"]],
-                message=lambda row=row: _("催办：您在%(cycle)s有 %(n)s 项评审任务已逾期，请尽快接受并完成评分。")
-                % {"cycle": cycle, "n": row["n"]},
+                message=lambda row=row: (
+                    _("催办：您在%(cycle)s有 %(n)s 项评审任务已逾期，请尽快接受并完成评分。")
+                    % {"cycle": cycle, "n": row["n"]}
+                ),
                 link=assignments_link(),
                 event="review.reminder",
             )
@@ -1375,8 +1383,10 @@ def review_close_nominations(*, actor, cycle: Cycle, nominations, reason: str = 
         for user_id, n in by_user.items():
             notify(
                 user=users[user_id],
-                message=lambda n=n: _("%(cycle)s的评审已结束，您尚未完成的 %(n)s 项评审任务已关闭为“未完成”。")
-                % {"cycle": cycle, "n": n},
+                message=lambda n=n: (
+                    _("%(cycle)s的评审已结束，您尚未完成的 %(n)s 项评审任务已关闭为“未完成”。")
+                    % {"cycle": cycle, "n": n}
+                ),
                 link=assignments_link(),
                 event="assignment.closed",
             )
@@ -1519,10 +1529,12 @@ def nomination_review_reopen(
             )
             notify(
                 user=assignment.reviewer.user,
-                message=lambda: _(
-                    "%(nomination)s 的榜单发布后，业务管理员重新开放了您的评分，请修改后再次提交。理由：%(reason)s"
-                )
-                % {"nomination": current, "reason": reason},
+                message=lambda: (
+                    _(
+                        "%(nomination)s 的榜单发布后，业务管理员重新开放了您的评分，请修改后再次提交。理由：%(reason)s"
+                    )
+                    % {"nomination": current, "reason": reason}
+                ),
                 link=assignment_link(assignment),
                 event="score.reopened",
             )
