@@ -40,8 +40,9 @@ run: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## The whole test suite (SQLite by default; set DATABASE_URL=postgres://… for PostgreSQL).
+## PYTEST_ARGS narrows it, e.g. PYTEST_ARGS='-m "not browser"' or PYTEST_ARGS=tests/tracks.
 test: install-dev
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
