@@ -9,6 +9,7 @@ Every change goes through tracks.services.review.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -488,9 +489,9 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             )
         total = None
         if criteria and all(c.pk in stored for c in criteria):
-            total = sum(
-                (c.weight * stored[c.pk].value / c.max_score for c in criteria), review_services.Decimal(0)
-            ).quantize(review_services.TWO_PLACES)
+            total = sum((c.weight * stored[c.pk].value / c.max_score for c in criteria), Decimal(0)).quantize(
+                review_services.TWO_PLACES
+            )
         content = {}
         if may_see:
             content = {
