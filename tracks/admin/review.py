@@ -46,7 +46,6 @@ from ..models import (
     Criterion,
     CycleStatus,
     NominationAttachment,
-    Notification,
     RankingSnapshot,
     ReviewClosure,
     ReviewerProfile,
@@ -58,6 +57,7 @@ from ..services import review as review_services
 from ..services.notifications import notifications_mark_read
 from . import review_desk
 from .common import ReadOnlyAdminMixin, _error_text
+from .notifications import unread_notices
 
 
 class ConflictDeclarationInline(admin.TabularInline):
@@ -200,19 +200,6 @@ def _error_messages(error) -> list[str]:
     if isinstance(error, ValidationError):
         return list(error.messages)
     return [_error_text(error)]
-
-
-def unread_notices(request, limit=5) -> dict:
-    """The user's latest unread in-app notices (new assignments, reminders, reopened scores) for the page."""
-    unread = Notification.objects.filter(user=request.user, read_at__isnull=True).order_by(
-        "-created_at", "-pk"
-    )
-    notices = list(unread[: limit + 1])
-    return {
-        "notices": notices[:limit],
-        "more_notices": len(notices) > limit,
-        "next_url": request.get_full_path(),
-    }
 
 
 class AssignmentStatusFilter(admin.SimpleListFilter):

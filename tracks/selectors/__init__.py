@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from accounts import roles
 from zones.models import Zone
 
-from .models import (
+from ..models import (
     Cycle,
     CycleStatus,
     LibraryEntry,
@@ -163,7 +163,7 @@ def library_entries_for(user):
 
 
 def notifications_for(user):
-    from .models import Notification
+    from ..models import Notification
 
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
@@ -199,7 +199,7 @@ def preparers_of(zone):
 
 def assignments_for(user):
     """Assignments a user may see: programme staff all, a reviewer their own, anyone else none."""
-    from .models import Assignment
+    from ..models import Assignment
 
     base = Assignment.objects.select_related(
         "reviewer",
@@ -217,7 +217,7 @@ def assignments_for(user):
 
 def scores_for(user):
     """Scores a user may see: programme staff all, a reviewer those of their own assignments, anyone else none."""
-    from .models import Score
+    from ..models import Score
 
     base = Score.objects.select_related(
         "criterion__cycle",
@@ -236,7 +236,7 @@ def scores_for(user):
 def may_see_nomination_content(user, assignment) -> bool:
     """A nomination's indicators, narrative and attachments: staff always; its reviewer only after signing the
     pledge, while the assignment is accepted or submitted (never after declining, a conflict or removal)."""
-    from .models import AssignmentStatus
+    from ..models import AssignmentStatus
 
     if roles.is_programme_staff(user):
         return True
@@ -263,7 +263,7 @@ def peer_reviews_for(user, assignment) -> list[dict]:
     submission. Names never leave this function."""
     from decimal import Decimal
 
-    from .models import Assignment, AssignmentStatus, Criterion, Score
+    from ..models import Assignment, AssignmentStatus, Criterion, Score
 
     if not (
         getattr(user, "is_authenticated", False)
@@ -307,7 +307,7 @@ def lists_public_with_counts():
     from django.db.models import IntegerField, OuterRef, Subquery
     from django.db.models.functions import Coalesce
 
-    from .models import ListEntry
+    from ..models import ListEntry
 
     count = (
         ListEntry.objects.filter(park_list=OuterRef("pk"))
@@ -321,7 +321,7 @@ def lists_public_with_counts():
 
 def list_entries_public(park_list):
     """The ranked entries of a public list, with everything the list page, exports and API show."""
-    from .models import ListEntry
+    from ..models import ListEntry
 
     if park_list.status not in PUBLIC_LIST_STATUSES:
         return ListEntry.objects.none()
@@ -348,7 +348,7 @@ def list_versions_public(park_list):
 
 def list_entries_on_public_lists(statuses=CURRENT_LIST_STATUSES):
     """List entries on current public lists (on notice or published), for zone, track and province pages."""
-    from .models import ListEntry
+    from ..models import ListEntry
 
     return (
         ListEntry.objects.filter(park_list__status__in=statuses)
@@ -366,7 +366,7 @@ def tracks_public():
 def announcements_public():
     from django.utils import timezone
 
-    from .models import Announcement
+    from ..models import Announcement
 
     return Announcement.objects.filter(is_published=True, published_at__lte=timezone.now()).select_related(
         "cycle"
@@ -376,7 +376,7 @@ def announcements_public():
 def published_summaries(pairs):
     """{(zone_id, track_id): nomination} with the public facts (origin, model, summary) of the latest accepted
     nomination of each pair; one query."""
-    from .models import NominationStatus
+    from ..models import NominationStatus
 
     accepted = [
         NominationStatus.ACCEPTED,
@@ -412,7 +412,7 @@ def province_results(user):
     {code: value}, "comments": [(criterion name, text)]}]}] in cycle, track and zone order. A constant number of
     queries whatever the number of nominations (one more per ranking snapshot used).
     """
-    from .models import Assignment, AssignmentStatus, Criterion, ListEntry, Score
+    from ..models import Assignment, AssignmentStatus, Criterion, ListEntry, Score
 
     province = roles.official_province(user)
     if province is None:
