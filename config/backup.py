@@ -15,7 +15,6 @@ finally compares the row counts with the manifest.
 """
 
 import contextlib
-import datetime
 import hashlib
 import json
 import shutil
@@ -218,7 +217,3 @@ def backup_restore(source: Path) -> dict:
         if not target.exists():
             shutil.copy2(source / relative, target)
     return counts
-
-
-def default_backup_name() -> str:
-    return "ntr-backup-" + datetime.datetime.now().strftime("%Y%m%d-%H%M%S")

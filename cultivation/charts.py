@@ -8,7 +8,6 @@ by the template that draws the geometry computed here.
 
 import datetime
 import math
-from decimal import Decimal
 
 
 def _nice_step(span: float, ticks: int = 4) -> float:
@@ -221,9 +220,3 @@ def timeline_chart(points, markers, *, title: str, unit: str = "") -> dict | Non
         "markers": placed,
         "has_values": bool(values),
     }
-
-
-def as_float(value) -> float | None:
-    if value is None:
-        return None
-    return float(value) if isinstance(value, Decimal | int | float) else None

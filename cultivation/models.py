@@ -127,10 +127,6 @@ class SupportMeasure(models.Model):
         return f"{self.date:%Y-%m-%d} {self.title}"
 
     @property
-    def is_removed(self) -> bool:
-        return self.removed_at is not None
-
-    @property
     def has_attachment(self) -> bool:
         return bool(self.attachment)
 

@@ -31,8 +31,8 @@ from .models import (
 )
 from .models import CycleStatus as P
 from .models import NominationStatus as S
-from .services.lists import list_verify
 from .services.nominations import province_quota
+from .services.verification import list_verify
 
 #: The states a nomination may be in, by phase, besides the final ones (a correction still moves listed ⇄ not listed).
 MOVABLE_IN_PHASE = {

@@ -6,4 +6,13 @@ compute (nominations, library entries, monitoring reports, assignments, scores, 
 read-only here: its states change only through tracks/services. A published list never changes.
 """
 
-from . import catalog, cycles, lists, nominations, notifications, review  # noqa: F401 - registers the admins
+from . import (  # noqa: F401 - registers the admins
+    announcements,
+    catalog,
+    cycles,
+    library,
+    lists,
+    nominations,
+    notifications,
+    review,
+)

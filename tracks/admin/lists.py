@@ -1,4 +1,5 @@
-"""Park lists, their entries, objections, announcements, and the library's status actions, in the admin.
+"""Park lists, their entries and objections, in the admin (the library's status actions: .library; announcements:
+.announcements).
 
 Everything that changes a list goes through tracks.services.lists: build (with a preview), open notice, publish,
 correct; objections are resolved through ``objection_resolve``; library statuses through tracks.services.library.
@@ -7,7 +8,6 @@ A published (or superseded) list is read-only here for good: no change, no delet
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -25,10 +25,7 @@ from audit.services import audit_record
 
 from .. import workflow
 from ..models import (
-    Announcement,
     Field,
-    LibraryEntry,
-    LibraryStatus,
     ListEntry,
     ListStatus,
     Objection,
@@ -38,19 +35,10 @@ from ..models import (
     Track,
     TrackStatus,
 )
-from ..services import library as library_services
 from ..services import lists as list_services
-from .common import ReadOnlyAdminMixin, ReadOnlyInline, _error_text
+from ..services import verification as verification_services
+from .common import ReadOnlyAdminMixin, ReadOnlyInline, ReasonForm, _action_form, _message_errors
 from .gates import gate_page
-from .nominations import LibraryEntryAdmin
-
-
-def _message_errors(admin_obj, request, label, error):
-    admin_obj.message_user(
-        request,
-        gettext("%(label)s：%(value)s") % {"label": label, "value": _error_text(error)},
-        messages.ERROR,
-    )
 
 
 class ListEntryInline(ReadOnlyInline):
@@ -164,35 +152,6 @@ class NoticePeriodForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
         help_text=_("缩短或延长公示期都须说明理由，记入审计日志。"),
     )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 4, "cols": 80}))
-
-
-def _action_form(admin_obj, request, queryset, *, title, intro, submit, reason_label, reason_required=True):
-    """The intermediate page of an admin action that needs a reason; returns (form or None when applied, page)."""
-    form = ReasonForm(request.POST if "apply" in request.POST else None)
-    form.fields["reason"].label = reason_label
-    form.fields["reason"].required = reason_required
-    if "apply" in request.POST and form.is_valid():
-        return form.cleaned_data["reason"], None
-    page = TemplateResponse(
-        request,
-        "admin/tracks/lists/action_reason.html",
-        {
-            **admin_obj.admin_site.each_context(request),
-            "title": title,
-            "intro": intro,
-            "submit": submit,
-            "objects": list(queryset),
-            "form": form,
-            "action": request.POST.get("action", ""),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "opts": admin_obj.model._meta,
-        },
-    )
-    return None, page
 
 
 @admin.register(ParkList)
@@ -656,7 +615,7 @@ class ParkListAdmin(AuditedModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         park_list = get_object_or_404(ParkList, pk=pk)
-        result = list_services.list_verify(park_list)
+        result = verification_services.list_verify(park_list)
         return TemplateResponse(
             request,
             "admin/tracks/parklist/verify.html",
@@ -806,106 +765,3 @@ class ObjectionAdmin(ReadOnlyAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
     @admin.action(description=_("处理为：异议不成立"), permissions=["resolve"])
     def resolve_dismissed(self, request, queryset):
         return self._resolve(request, queryset, ObjectionStatus.DISMISSED, gettext("异议不成立"))
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# The library: status actions on the (read-only) library entries registered in .nominations
-
-
-class LibraryEntryStatusAdmin(LibraryEntryAdmin):
-    """Library entries with the staff's status decisions (培育中 / 观察 / 出库) and the monitoring rule."""
-
-    actions = ["mark_watch", "mark_cultivating", "mark_exited", "apply_monitoring_rule"]
-
-    def has_library_permission(self, request):
-        return scope_of(request).is_programme_staff
-
-    def _set(self, request, queryset, status, *, reason_required, title):
-        reason, page = _action_form(
-            self,
-            request,
-            queryset,
-            title=title,
-            intro=gettext("状态变更及理由记入审计日志。"),
-            submit=title,
-            reason_label=gettext("出库理由") if status == LibraryStatus.EXITED else gettext("理由"),
-            reason_required=reason_required,
-        )
-        if page is not None:
-            return page
-        done = 0
-        for entry in queryset:
-            try:
-                library_services.library_set_status(
-                    actor=request.user, entry=entry, status=status, reason=reason, request=request
-                )
-                done += 1
-            except (ValidationError, PermissionDenied) as error:
-                _message_errors(self, request, entry, error)
-        if done:
-            self.message_user(request, gettext("已调整 %(n)s 个条目的状态。") % {"n": done}, messages.SUCCESS)
-        return None
-
-    @admin.action(description=_("设为观察"), permissions=["library"])
-    def mark_watch(self, request, queryset):
-        return self._set(
-            request, queryset, LibraryStatus.WATCH, reason_required=True, title=gettext("设为观察")
-        )
-
-    @admin.action(description=_("恢复为培育中"), permissions=["library"])
-    def mark_cultivating(self, request, queryset):
-        return self._set(
-            request, queryset, LibraryStatus.CULTIVATING, reason_required=True, title=gettext("恢复为培育中")
-        )
-
-    @admin.action(description=_("出库（须填写理由）"), permissions=["library"])
-    def mark_exited(self, request, queryset):
-        return self._set(request, queryset, LibraryStatus.EXITED, reason_required=True, title=gettext("出库"))
-
-    @admin.action(description=_("按年度监测规则标记观察（营业收入连续两年下降）"), permissions=["library"])
-    def apply_monitoring_rule(self, request, queryset):
-        moved = library_services.library_review_monitoring(
-            actor=request.user, entries=list(queryset), request=request
-        )
-        self.message_user(
-            request,
-            gettext("%(n)s 个条目因营业收入连续两年下降转为观察。") % {"n": len(moved)},
-            messages.SUCCESS if moved else messages.INFO,
-        )
-
-
-admin.site.unregister(LibraryEntry)
-admin.site.register(LibraryEntry, LibraryEntryStatusAdmin)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Announcements
-
-
-class AnnouncementForm(forms.ModelForm):
-    class Meta:
-        model = Announcement
-        fields = ["kind", "title", "body", "cycle", "is_published", "published_at"]
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("is_published") and not cleaned.get("published_at"):
-            cleaned["published_at"] = timezone.now()  # published now unless a time is given
-        return cleaned
-
-
-@admin.register(Announcement)
-class AnnouncementAdmin(AuditedModelAdmin):
-    form = AnnouncementForm
-    list_display = ["title", "kind", "cycle", "is_published", "published_at", "author"]
-    list_filter = ["kind", "is_published", "cycle"]
-    search_fields = ["title", "body"]
-    list_select_related = ["cycle", "author"]
-    date_hierarchy = "published_at"
-    fields = ["kind", "title", "body", "cycle", "is_published", "published_at", "author", "updated_at"]
-    readonly_fields = ["author", "updated_at"]
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)

@@ -1,4 +1,4 @@
-"""In-app notifications."""
+"""In-app notifications in the admin: everyone's own notices, and the unread ones shown on the review pages."""
 
 from django.contrib import admin
 
@@ -23,3 +23,16 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset if scope_of(request).is_superuser else queryset.filter(user=request.user)
+
+
+def unread_notices(request, limit=5) -> dict:
+    """The user's latest unread in-app notices (new assignments, reminders, reopened scores) for the page."""
+    unread = Notification.objects.filter(user=request.user, read_at__isnull=True).order_by(
+        "-created_at", "-pk"
+    )
+    notices = list(unread[: limit + 1])
+    return {
+        "notices": notices[:limit],
+        "more_notices": len(notices) > limit,
+        "next_url": request.get_full_path(),
+    }

@@ -9,6 +9,7 @@ Every change goes through tracks.services.review.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -46,7 +47,6 @@ from ..models import (
     Criterion,
     CycleStatus,
     NominationAttachment,
-    Notification,
     RankingSnapshot,
     ReviewClosure,
     ReviewerProfile,
@@ -58,6 +58,7 @@ from ..services import review as review_services
 from ..services.notifications import notifications_mark_read
 from . import review_desk
 from .common import ReadOnlyAdminMixin, _error_text
+from .notifications import unread_notices
 
 
 class ConflictDeclarationInline(admin.TabularInline):
@@ -200,19 +201,6 @@ def _error_messages(error) -> list[str]:
     if isinstance(error, ValidationError):
         return list(error.messages)
     return [_error_text(error)]
-
-
-def unread_notices(request, limit=5) -> dict:
-    """The user's latest unread in-app notices (new assignments, reminders, reopened scores) for the page."""
-    unread = Notification.objects.filter(user=request.user, read_at__isnull=True).order_by(
-        "-created_at", "-pk"
-    )
-    notices = list(unread[: limit + 1])
-    return {
-        "notices": notices[:limit],
-        "more_notices": len(notices) > limit,
-        "next_url": request.get_full_path(),
-    }
 
 
 class AssignmentStatusFilter(admin.SimpleListFilter):
@@ -486,9 +474,9 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             )
         total = None
         if criteria and all(c.pk in stored for c in criteria):
-            total = sum(
-                (c.weight * stored[c.pk].value / c.max_score for c in criteria), review_services.Decimal(0)
-            ).quantize(review_services.TWO_PLACES)
+            total = sum((c.weight * stored[c.pk].value / c.max_score for c in criteria), Decimal(0)).quantize(
+                review_services.TWO_PLACES
+            )
         content = {}
         if may_see:
             content = {

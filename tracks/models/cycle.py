@@ -118,10 +118,6 @@ class Cycle(StatusGuardedModel):
     def __str__(self):
         return self.title or _("%(year)s年度") % {"year": self.year}
 
-    @property
-    def criteria_frozen(self) -> bool:
-        return self.criteria_frozen_at is not None
-
     def clean(self):
         super().clean()
         # Stored one per line, trimmed, without blank lines or repeats: a form posting CRLF changes nothing.

@@ -83,9 +83,3 @@ class Indicators(models.Model):
                 violation_error_message=_("「营业收入同比增长」不能低于 -100%。"),
             ),
         ]
-
-    def indicator_values(self) -> dict:
-        return {name: getattr(self, name) for name in INDICATOR_FIELDS}
-
-    def missing_indicators(self) -> list[str]:
-        return [name for name in INDICATOR_FIELDS if getattr(self, name) is None]

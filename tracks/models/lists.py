@@ -259,14 +259,6 @@ class ListEntry(models.Model):
         self._refuse_if_frozen()
         return super().delete(*args, **kwargs)
 
-    def criterion_scores(self) -> dict:
-        return {
-            "strategic": self.score_strategic,
-            "leading": self.score_leading,
-            "growth": self.score_growth,
-            "driving": self.score_driving,
-        }
-
 
 def evidence_path(instance, filename):
     return f"objections/{instance.park_list_id}/{instance.receipt_number}"

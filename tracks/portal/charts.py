@@ -5,7 +5,6 @@ escaped by the template engine.
 """
 
 import math
-from decimal import Decimal
 
 WIDTH, HEIGHT = 560, 220
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 40
@@ -80,9 +79,3 @@ def bar_chart(points, *, title: str, unit: str = "") -> dict | None:
         "ticks": ticks,
         "bars": bars,
     }
-
-
-def as_number(value) -> float | None:
-    if value is None:
-        return None
-    return float(value) if isinstance(value, Decimal | int | float) else None

@@ -123,9 +123,6 @@ class NominationForm(forms.ModelForm):
     def indicator_fields(self):
         return [self[name] for name in INDICATOR_FIELDS]
 
-    def text_fields(self):
-        return [self[name] for name in ["origin", "cultivation_model", "public_summary", "narrative"]]
-
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(

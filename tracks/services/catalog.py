@@ -311,11 +311,3 @@ def _merge_entry(*, actor, entry: LibraryEntry, survivor: LibraryEntry, source: 
         reason=note,
         request=request,
     )
-
-
-def proposed_tracks():
-    return Track.objects.filter(status=TrackStatus.PROPOSED).select_related("field", "proposed_by")
-
-
-def merge_targets(source: Track):
-    return Track.objects.filter(status=TrackStatus.ACTIVE).exclude(pk=source.pk).select_related("field")

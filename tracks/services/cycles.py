@@ -425,10 +425,6 @@ def cycle_reschedule(*, cycle: Cycle, actor, reason: str = "", request=None, **d
     return current
 
 
-def cycle_next_status(cycle: Cycle) -> str | None:
-    return workflow.next_phase(cycle)
-
-
 def cycle_advance(
     *, cycle: Cycle, actor, to_status: str | None = None, reason: str = "", request=None
 ) -> Cycle:

@@ -107,12 +107,6 @@ def _sqrt(value: Fraction) -> Fraction:
     return Fraction(root)
 
 
-def _pstdev(values: list[Fraction], mean: Fraction | None = None) -> Fraction:
-    """Population standard deviation (divide by n)."""
-    mean = _mean(values) if mean is None else mean
-    return _sqrt(sum(((v - mean) ** 2 for v in values), Fraction(0)) / len(values))
-
-
 def _trimmed_mean(values: list[Fraction]) -> Fraction:
     """Drop one highest and one lowest from 5 scores on; the plain mean below."""
     ordered = sorted(values)
@@ -182,7 +176,7 @@ def _exact_sum(values: list):
 
 
 def _scaled_mean_sd(values: list[int], scale: int) -> tuple[Fraction, Fraction]:
-    """Mean and population sd of int / scale values, exactly as _mean and _pstdev give them."""
+    """Mean and population sd (divide by n) of int / scale values, exactly (the mean as _mean gives it)."""
     n = len(values)
     total = sum(values)
     squares = sum(v * v for v in values)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from publishing.verify import verify_files
 from tracks.models import FROZEN_LIST_STATUSES, ParkList
-from tracks.services.lists import list_verify
+from tracks.services.verification import list_verify
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from accounts import roles
 from accounts.scope import Scope
 from zones.models import Zone
 
-from .models import (
+from ..models import (
     Cycle,
     CycleStatus,
     LibraryEntry,
@@ -136,7 +136,7 @@ def library_entries_for(scope: Scope):
 
 def notifications_for(scope: Scope):
     """A user's own notices."""
-    from .models import Notification
+    from ..models import Notification
 
     if not scope.is_authenticated:
         return Notification.objects.none()
@@ -178,7 +178,7 @@ def sees_all_reviews(scope: Scope) -> bool:
 
 def assignments_for(scope: Scope):
     """Assignments a scope sees: programme staff all, a reviewer their own, anyone else none."""
-    from .models import Assignment
+    from ..models import Assignment
 
     base = Assignment.objects.select_related(
         "reviewer",
@@ -196,7 +196,7 @@ def assignments_for(scope: Scope):
 
 def scores_for(scope: Scope):
     """Scores a scope sees: programme staff all, a reviewer those of their own assignments, anyone else none."""
-    from .models import Score
+    from ..models import Score
 
     base = Score.objects.select_related(
         "criterion__cycle",
@@ -215,7 +215,7 @@ def scores_for(scope: Scope):
 def may_see_nomination_content(scope: Scope, assignment) -> bool:
     """A nomination's indicators, narrative and attachments: staff (and a superuser who is not a reviewer) always;
     its reviewer only after signing the pledge, while the assignment is accepted or submitted (never after declining, a conflict or removal)."""
-    from .models import AssignmentStatus
+    from ..models import AssignmentStatus
 
     if sees_all_reviews(scope):
         return True
@@ -242,7 +242,7 @@ def peer_reviews_for(scope: Scope, assignment) -> list[dict]:
     submission. Names never leave this function."""
     from decimal import Decimal
 
-    from .models import Assignment, AssignmentStatus, Criterion, Score
+    from ..models import Assignment, AssignmentStatus, Criterion, Score
 
     if not (
         scope.is_authenticated
@@ -286,7 +286,7 @@ def lists_public_with_counts():
     from django.db.models import IntegerField, OuterRef, Subquery
     from django.db.models.functions import Coalesce
 
-    from .models import ListEntry
+    from ..models import ListEntry
 
     count = (
         ListEntry.objects.filter(park_list=OuterRef("pk"))
@@ -300,7 +300,7 @@ def lists_public_with_counts():
 
 def list_entries_public(park_list):
     """The ranked entries of a public list, with everything the list page, exports and API show."""
-    from .models import ListEntry
+    from ..models import ListEntry
 
     if park_list.status not in PUBLIC_LIST_STATUSES:
         return ListEntry.objects.none()
@@ -327,7 +327,7 @@ def list_versions_public(park_list):
 
 def list_entries_on_public_lists(statuses=CURRENT_LIST_STATUSES):
     """List entries on current public lists (on notice or published), for zone, track and province pages."""
-    from .models import ListEntry
+    from ..models import ListEntry
 
     return (
         ListEntry.objects.filter(park_list__status__in=statuses)
@@ -345,7 +345,7 @@ def tracks_public():
 def announcements_public():
     from django.utils import timezone
 
-    from .models import Announcement
+    from ..models import Announcement
 
     return Announcement.objects.filter(is_published=True, published_at__lte=timezone.now()).select_related(
         "cycle"
@@ -355,7 +355,7 @@ def announcements_public():
 def published_summaries(pairs):
     """{(zone_id, track_id): nomination} with the public facts (origin, model, summary) of the latest accepted
     nomination of each pair; one query."""
-    from .models import NominationStatus
+    from ..models import NominationStatus
 
     accepted = [
         NominationStatus.ACCEPTED,
@@ -391,7 +391,7 @@ def province_results(scope: Scope):
     {code: value}, "comments": [(criterion name, text)]}]}] in cycle, track and zone order. A constant number of
     queries whatever the number of nominations (one more per ranking snapshot used).
     """
-    from .models import Assignment, AssignmentStatus, Criterion, ListEntry, Score
+    from ..models import Assignment, AssignmentStatus, Criterion, ListEntry, Score
 
     province = scope.official_province
     if province is None:

@@ -1,0 +1,59 @@
+"""Overdue assignments: which are overdue, and staff's one reminder to every reviewer with one."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+
+from ...models import Assignment, Cycle
+from ..notifications import notify
+from .states import PENDING_STATUSES, _require_staff, assignments_link
+
+
+def overdue_condition(cycle: Cycle, now, prefix: str = "") -> Q:
+    """Pending assignments past their due time (their own, or the cycle's review close when they have none)."""
+    due = Q(**{f"{prefix}due_at__lt": now})
+    if cycle.review_closes_at is not None and cycle.review_closes_at < now:
+        due |= Q(**{f"{prefix}due_at__isnull": True})
+    return Q(**{f"{prefix}status__in": PENDING_STATUSES}) & due
+
+
+def reminders_send(*, actor, cycle: Cycle, now=None, request=None) -> int:
+    """Remind every reviewer with an overdue assignment in the cycle (one in-app notice each); audited."""
+    _require_staff(actor)
+    now = now or timezone.now()
+    with transaction.atomic():
+        overdue = (
+            Assignment.objects.filter(nomination__cycle=cycle)
+            .filter(overdue_condition(cycle, now))
+            .values("reviewer__user", "reviewer_id")
+            .annotate(n=Count("pk"))
+            .order_by("reviewer_id")
+        )
+        rows = list(overdue)
+        users = get_user_model().objects.in_bulk([row["reviewer__user"] for row in rows])
+        for row in rows:
+            notify(
+                user=users[row["reviewer__user"]],
+                message=lambda row=row: (
+                    _("催办：您在%(cycle)s有 %(n)s 项评审任务已逾期，请尽快接受并完成评分。")
+                    % {"cycle": cycle, "n": row["n"]}
+                ),
+                link=assignments_link(),
+                event="review.reminder",
+            )
+        if rows:
+            audit_record(
+                actor=actor,
+                action="review.remind",
+                obj=cycle,
+                after={
+                    "reviewers": [row["reviewer_id"] for row in rows],
+                    "assignments": sum(r["n"] for r in rows),
+                },
+                request=request,
+            )
+    return len(rows)
