@@ -248,7 +248,7 @@ def test_plan_never_picks_a_conflict_and_fills_exactly_k_whenever_k_are_eligible
         assert len(chosen) == len(set(chosen))
         for rid in chosen:
             assert eligible(by_id[rid], nomination, declarations), (rid, nomination)
-        active_before = sum(1 for s in nomination.assigned.values() if s in review.ACTIVE_STATUSES)
+        active_before = sum(1 for s in nomination.assigned.values() if s in AssignmentStatus.ACTIVE)
         candidates = sum(1 for r in reviewers if eligible(r, nomination, declarations))
         expected = max(active_before, min(k, active_before + candidates))
         assert plan.active_after[nomination.id] == expected
@@ -263,7 +263,7 @@ def test_plan_never_picks_a_conflict_and_fills_exactly_k_whenever_k_are_eligible
         for r in reviewers:
             if (
                 nomination.field_id in r.field_ids
-                and nomination.assigned.get(r.id) not in review.ACTIVE_STATUSES
+                and nomination.assigned.get(r.id) not in AssignmentStatus.ACTIVE
             ):
                 assert (r.id in explained) != eligible(r, nomination, declarations)
 

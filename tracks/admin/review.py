@@ -229,7 +229,7 @@ class AssignmentStatusFilter(admin.SimpleListFilter):
             now = timezone.now()
             from django.db.models import Q
 
-            return queryset.filter(status__in=review_services.PENDING_STATUSES).filter(
+            return queryset.filter(status__in=AssignmentStatus.PENDING).filter(
                 Q(due_at__lt=now) | Q(due_at__isnull=True, nomination__cycle__review_closes_at__lt=now)
             )
         if value in AssignmentStatus.values:
@@ -316,7 +316,7 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if due is None:
             return "—"
         text = date_format(timezone.localtime(due), "Y-m-d H:i")
-        if obj.status in review_services.PENDING_STATUSES and due < timezone.now():
+        if obj.status in AssignmentStatus.PENDING and due < timezone.now():
             return format_html(
                 '<span class="nowrap">{}</span><span class="overdue">{}</span>', text, _("已逾期")
             )
@@ -513,9 +513,7 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": _("评审任务：%(nomination)s") % {"nomination": nomination},
             "due": due,
-            "overdue": obj.status in review_services.PENDING_STATUSES
-            and due is not None
-            and due < timezone.now(),
+            "overdue": obj.status in AssignmentStatus.PENDING and due is not None and due < timezone.now(),
             "subtitle": None,
             "opts": self.opts,
             "original": obj,
@@ -527,7 +525,7 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "may_see": may_see,
             "may_score": own and obj.status == AssignmentStatus.ACCEPTED,
             "may_answer": own and obj.status == AssignmentStatus.INVITED,
-            "may_declare_conflict": own and obj.status in review_services.PENDING_STATUSES,
+            "may_declare_conflict": own and obj.status in AssignmentStatus.PENDING,
             "may_reopen": roles.is_programme_staff(user) and obj.status == AssignmentStatus.SUBMITTED,
             "review_closed": cycle.status in CycleStatus.AFTER_REVIEW
             or workflow.review_closed_for(cycle, track=nomination.track),

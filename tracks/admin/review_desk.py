@@ -42,6 +42,7 @@ from ..models import (
     CycleStatus,
     Field,
     Nomination,
+    NominationStatus,
     RankingSnapshot,
     ReviewerProfile,
     Track,
@@ -52,7 +53,6 @@ from .common import _error_text
 from .gates import gate_page
 
 S = AssignmentStatus
-IN_REVIEW_NOMINATIONS = ranking_services.RANKED_STATUSES
 
 FLAG_LABELS = {"few_reviews": gettext_lazy("评审不足3份"), "incomplete": gettext_lazy("评分不完整")}
 DECIDED_LABELS = {
@@ -148,7 +148,7 @@ def _counts(prefix: str, cycle: Cycle, now) -> dict:
         "invited": Count(target, filter=Q(**{status: S.INVITED})),
         "accepted": Count(target, filter=Q(**{status: S.ACCEPTED})),
         "submitted": Count(target, filter=Q(**{status: S.SUBMITTED})),
-        "withdrawn": Count(target, filter=Q(**{f"{status}__in": review_services.WITHDRAWN_STATUSES})),
+        "withdrawn": Count(target, filter=Q(**{f"{status}__in": AssignmentStatus.WITHDRAWN})),
         "overdue": Count(target, filter=review_services.overdue_condition(cycle, now, prefix=prefix)),
     }
 
@@ -160,7 +160,7 @@ def panel_progress(cycle: Cycle, now=None) -> dict:
     now = now or timezone.now()
     k = cycle.reviewers_per_nomination
     nominations = list(
-        Nomination.objects.filter(cycle=cycle, status__in=IN_REVIEW_NOMINATIONS)
+        Nomination.objects.filter(cycle=cycle, status__in=NominationStatus.REVIEWED)
         .select_related("zone", "province", "track")
         .annotate(**_counts("assignments__", cycle, now))
         .order_by("track__field_id", "track__name", "zone__key")
@@ -419,7 +419,7 @@ def nomination_panel(nomination: Nomination) -> dict:
         # Its own time, or the cycle's review deadline (which it follows wherever staff move it).
         assignment.due = assignment.due_at or nomination.cycle.review_closes_at
         assignment.overdue = (
-            assignment.status in review_services.PENDING_STATUSES
+            assignment.status in AssignmentStatus.PENDING
             and assignment.due is not None
             and assignment.due < now
         )
@@ -441,7 +441,7 @@ def nomination_panel(nomination: Nomination) -> dict:
         ]
         previous = taken.get(reviewer.pk)
         if previous is not None:
-            if previous.status in review_services.WITHDRAWN_STATUSES:
+            if previous.status in AssignmentStatus.WITHDRAWN:
                 reasons.insert(0, str(review_services.WITHDRAWN_TEXT[previous.status]))
             else:
                 continue  # on it already

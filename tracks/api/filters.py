@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from zones.models import Region
 
-from ..models import CycleStatus, LibraryStatus, ListStatus, NominationStatus
+from ..models import CycleStatus, LibraryStatus, NominationStatus
+from .enums import PUBLIC_LIST_STATUSES
 
 # The largest id a PostgreSQL bigint (and SQLite's INTEGER) holds: a larger number is a 400, never a 500.
 MAX_ID = 2**63 - 1
@@ -66,11 +67,7 @@ class ParkListFilter(django_filters.FilterSet):
     field = django_filters.CharFilter(field_name="field__code")
     track = IdFilter(field_name="track_id")
     status = django_filters.ChoiceFilter(
-        choices=[
-            (ListStatus.NOTICE, ListStatus.NOTICE.label),
-            (ListStatus.PUBLISHED, ListStatus.PUBLISHED.label),
-            (ListStatus.SUPERSEDED, ListStatus.SUPERSEDED.label),
-        ],
+        choices=PUBLIC_LIST_STATUSES,
         help_text="notice | published | superseded",
     )
 

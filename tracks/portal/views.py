@@ -479,9 +479,7 @@ def nomination_detail(request, pk):
         "can_discard": workflow.may_discard(request.user, nomination),
         "status_reason_label": STATUS_REASON_LABELS.get(nomination.status),
         "actions": actions,
-        "missing": missing_for_submit(nomination)
-        if nomination.status in (NominationStatus.DRAFT, NominationStatus.RETURNED)
-        else [],
+        "missing": missing_for_submit(nomination) if nomination.status in NominationStatus.EDITABLE else [],
         "materials": materials,
         "window": _window(nomination.cycle, nomination.province),
         "indicators": _indicator_rows(nomination),

@@ -50,8 +50,6 @@ _PROGRESS = {
     NominationStatus.LISTED: 4,
     NominationStatus.NOT_LISTED: 4,
 }
-# Library statuses a surviving entry may take over from the merged one (an exited survivor only).
-_LIVE_LIBRARY = (LibraryStatus.KEY, LibraryStatus.CULTIVATING, LibraryStatus.WATCH)
 
 
 def _require_staff(actor):
@@ -273,7 +271,7 @@ def _merge_entry(*, actor, entry: LibraryEntry, survivor: LibraryEntry, source: 
     moved_nominations = list(Nomination.objects.filter(library_entry=entry).values_list("pk", flat=True))
     Nomination.objects.filter(pk__in=moved_nominations).update(library_entry=survivor)
     now = timezone.now()
-    if survivor.status == LibraryStatus.EXITED and entry.status in _LIVE_LIBRARY:
+    if survivor.status == LibraryStatus.EXITED and entry.status in LibraryStatus.LIVE:
         before = {"status": survivor.status, "exit_reason": survivor.exit_reason}
         LibraryEntry.objects.filter(pk=survivor.pk).update(
             status=entry.status, exit_reason="", status_changed_at=now

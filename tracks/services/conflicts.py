@@ -76,7 +76,7 @@ def _withdraw_conflicting(*, actor, reviewer, declaration, request):
     affected = list(
         Assignment.objects.filter(reviewer=reviewer, nomination__cycle__status=CycleStatus.REVIEW)
         .filter(target)
-        .filter(status__in=[*review_services.PENDING_STATUSES, S.SUBMITTED])
+        .filter(status__in=AssignmentStatus.ACTIVE)
         .select_related("nomination__cycle", "nomination__zone", "nomination__track", "nomination__province")
         .order_by("nomination_id", "pk")
     )
@@ -87,7 +87,7 @@ def _withdraw_conflicting(*, actor, reviewer, declaration, request):
             continue
         review_services._lock_nomination_of(assignment)
         current = review_services._locked(assignment)
-        if current.status not in review_services.PENDING_STATUSES:
+        if current.status not in AssignmentStatus.PENDING:
             continue
         try:
             review_services._require_scope_open(current.nomination)
@@ -96,7 +96,7 @@ def _withdraw_conflicting(*, actor, reviewer, declaration, request):
         before = {"status": current.status}
         review_services._conditional(
             current,
-            review_services.PENDING_STATUSES,
+            AssignmentStatus.PENDING,
             status=S.CONFLICT,
             responded_at=timezone.now(),
             status_reason=declaration.reason,

@@ -372,8 +372,8 @@ def gate_enforce(gate: workflow.Gate, reason: str):
 #: The dates staff may move, and until which phase (the window is history once formal review begins; the review
 #: deadline, once review has closed).
 RESCHEDULABLE = {
-    "nomination_opens_at": (CycleStatus.PLANNING, CycleStatus.NOMINATION),
-    "nomination_closes_at": (CycleStatus.PLANNING, CycleStatus.NOMINATION),
+    "nomination_opens_at": CycleStatus.WINDOW,
+    "nomination_closes_at": CycleStatus.WINDOW,
     "review_opens_at": (CycleStatus.PLANNING, CycleStatus.NOMINATION, CycleStatus.FORMAL_REVIEW),
     "review_closes_at": (
         CycleStatus.PLANNING,

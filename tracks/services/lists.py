@@ -43,7 +43,6 @@ from audit.services import audit_record
 
 from .. import workflow
 from ..models import (
-    FROZEN_LIST_STATUSES,
     CriterionCode,
     CycleStatus,
     ListEntry,
@@ -214,7 +213,7 @@ def list_build(
     exclusions = sorted({int(pk) for pk in exclude})
     with transaction.atomic():
         in_scope = ParkList.objects.filter(cycle=cycle, scope=scope, field=field, track=track)
-        if in_scope.filter(status__in=[ListStatus.NOTICE, ListStatus.PUBLISHED]).exists():
+        if in_scope.filter(status__in=ListStatus.CURRENT).exists():
             raise WorkflowError(
                 _("该范围本批次已有公示中或已发布的榜单；已发布的榜单只能通过更正发布新版本。"),
                 code="exists",
@@ -610,7 +609,7 @@ def _settle_nominations(park_list: ParkList, *, actor) -> None:
 
     in_scope = Nomination.objects.filter(
         cycle_id=park_list.cycle_id,
-        status__in=[NominationStatus.SCORED, NominationStatus.LISTED, NominationStatus.NOT_LISTED],
+        status__in=NominationStatus.RESULT,
     )
     if park_list.scope == ListScope.TRACK:
         in_scope = in_scope.filter(track_id=park_list.track_id)
@@ -1181,7 +1180,7 @@ class Verification:
 def list_verify(park_list: ParkList) -> Verification:
     """The three checks of ``manage.py verify_list``; a list verifies when ``.problems`` is empty."""
     warnings: list[str] = []
-    if park_list.status not in FROZEN_LIST_STATUSES:
+    if park_list.status not in ListStatus.FROZEN:
         return Verification([_("该榜单尚未发布，没有可校验的发布数据。")], [], [], warnings)
     hashes = list_verify_hashes(park_list, warnings)
     inputs = park_list.inputs

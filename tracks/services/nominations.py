@@ -27,7 +27,6 @@ from zones.models import Province
 
 from .. import selectors, workflow
 from ..models import (
-    QUOTA_STATUSES,
     Cycle,
     CycleStatus,
     LibraryEntry,
@@ -113,7 +112,7 @@ def province_quota(cycle: Cycle, province) -> int:
 
 
 def quota_used(cycle: Cycle, province, *, exclude=None) -> int:
-    used = Nomination.objects.filter(cycle=cycle, province=province, status__in=QUOTA_STATUSES)
+    used = Nomination.objects.filter(cycle=cycle, province=province, status__in=NominationStatus.QUOTA)
     if exclude is not None:
         used = used.exclude(pk=exclude.pk)
     return used.count()
@@ -727,7 +726,7 @@ def window_extension_grant(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("请填写延期理由。")}, code="reason_required")
-    if cycle.status not in (CycleStatus.PLANNING, CycleStatus.NOMINATION):
+    if cycle.status not in CycleStatus.WINDOW:
         raise ValidationError(
             _("推荐窗口只能在“推荐”阶段延期；本批次处于“%(phase)s”阶段。")
             % {"phase": cycle.get_status_display()},

@@ -62,14 +62,6 @@ from .notifications import notify, notify_many
 
 S = AssignmentStatus
 
-#: Assignments that count towards a nomination's K reviewers.
-ACTIVE_STATUSES = tuple(sorted(S.ACTIVE))
-#: Assignments still waiting for the reviewer (an answer or a submission): these can be overdue.
-PENDING_STATUSES = tuple(sorted(S.PENDING))
-#: Answers that take a reviewer off a nomination for good.
-WITHDRAWN_STATUSES = tuple(sorted(S.WITHDRAWN))
-#: Nominations that can be given reviewers (while their scope's review is open).
-ASSIGNABLE_NOMINATIONS = tuple(sorted(NominationStatus.REVIEWING))
 #: A replacement or an addition made after the cycle's deadline is due this many days later.
 LATE_ASSIGNMENT_DAYS = 3
 
@@ -228,7 +220,7 @@ class PlanNomination:
 
     @property
     def active(self) -> int:
-        return sum(1 for status in self.assigned.values() if status in ACTIVE_STATUSES)
+        return sum(1 for status in self.assigned.values() if status in S.ACTIVE)
 
 
 @dataclass(frozen=True)
@@ -299,7 +291,7 @@ def plan_assignments(nominations, reviewers, declarations, k: int) -> Plan:
             if nomination.field_id not in reviewer.field_ids:
                 continue
             status = nomination.assigned.get(reviewer.id)
-            if status in ACTIVE_STATUSES:
+            if status in S.ACTIVE:
                 continue  # already on it
             reasons = []
             if status is not None:
@@ -568,7 +560,7 @@ def _panel_inputs(cycle: Cycle, nominations: list[Nomination]):
         .annotate(
             cycle_load=Count(
                 "assignments",
-                filter=Q(assignments__nomination__cycle=cycle, assignments__status__in=ACTIVE_STATUSES),
+                filter=Q(assignments__nomination__cycle=cycle, assignments__status__in=S.ACTIVE),
                 distinct=True,
             )
         )
@@ -660,7 +652,7 @@ def _assignable_nominations(cycle: Cycle, field=None, ids=None):
     """The nominations to plan for, row-locked on PostgreSQL so a hand-made assignment cannot slip in between."""
     queryset = (
         Nomination.objects.select_for_update(of=("self",))
-        .filter(cycle=cycle, status__in=ASSIGNABLE_NOMINATIONS)
+        .filter(cycle=cycle, status__in=NominationStatus.REVIEWING)
         .select_related("cycle", "province", "zone", "track__field")
     )
     if field is not None:
@@ -709,9 +701,9 @@ def assignment_auto(*, cycle: Cycle, actor, field=None, dry_run: bool = False, r
 def assignment_plan_preview(cycle: Cycle) -> AutoResult:
     """What the automatic assignment would give the cycle's accepted nominations now (nothing written, no lock):
     the 评审 gate's reviewer check."""
-    nominations = Nomination.objects.filter(cycle=cycle, status__in=ASSIGNABLE_NOMINATIONS).select_related(
-        "cycle", "province", "zone", "track__field"
-    )
+    nominations = Nomination.objects.filter(
+        cycle=cycle, status__in=NominationStatus.REVIEWING
+    ).select_related("cycle", "province", "zone", "track__field")
     if cycle.status == CycleStatus.REVIEW:
         nominations = workflow.in_open_scope(nominations, cycle)
     nominations = list(nominations.order_by("pk"))
@@ -726,7 +718,7 @@ def _refill_after_withdrawal(assignment: Assignment, actor, request=None) -> Aut
     """A decline or a conflict gives the nomination a new reviewer from its panel (inside the caller's transaction)."""
     nomination = assignment.nomination
     cycle = nomination.cycle
-    if cycle.status != CycleStatus.REVIEW or nomination.status not in ASSIGNABLE_NOMINATIONS:
+    if cycle.status != CycleStatus.REVIEW or nomination.status not in NominationStatus.REVIEWING:
         return None
     nominations = _assignable_nominations(cycle, ids=[nomination.pk])
     label = _("自动补派（原专家%(why)s）") % {"why": assignment.get_status_display()}
@@ -783,7 +775,7 @@ def _check_may_assign(reviewer: ReviewerProfile, nomination: Nomination):
         )
     previous = Assignment.objects.filter(reviewer=reviewer, nomination=nomination).only("status").first()
     if previous is not None:
-        if previous.status in WITHDRAWN_STATUSES:
+        if previous.status in S.WITHDRAWN:
             message = _("不能指派%(reviewer)s：%(why)s。") % {
                 "reviewer": reviewer.name,
                 "why": WITHDRAWN_TEXT[previous.status],
@@ -852,7 +844,7 @@ def assignment_add(
     with transaction.atomic():
         current = _locked_nomination(nomination)
         _require_scope_open(current)
-        if current.status not in ASSIGNABLE_NOMINATIONS:
+        if current.status not in NominationStatus.REVIEWING:
             raise ReviewError(
                 _("推荐当前状态为“%(status)s”，不能分配评审专家。")
                 % {"status": current.get_status_display()},
@@ -877,12 +869,12 @@ def assignment_replace(
         nomination = _locked_nomination(assignment.nomination)
         old = _locked(assignment)
         _require_scope_open(nomination)
-        if old.status not in PENDING_STATUSES:
+        if old.status not in S.PENDING:
             raise _state_error(old, _("替换"))
         reviewer = ReviewerProfile.objects.select_related("zone", "user").get(pk=reviewer.pk)
         _check_may_assign(reviewer, nomination)
         before = {"status": old.status}
-        _conditional(old, PENDING_STATUSES, status=S.REMOVED, status_reason=reason)
+        _conditional(old, S.PENDING, status=S.REMOVED, status_reason=reason)
         audit_record(
             actor=actor,
             action="assignment.remove",
@@ -986,12 +978,10 @@ def assignment_declare_conflict(*, actor, assignment: Assignment, reason: str, r
         _lock_nomination_of(assignment)
         current = _locked(assignment)
         _require_own(actor, current)
-        if current.status not in PENDING_STATUSES:
+        if current.status not in S.PENDING:
             raise _state_error(current, _("申报回避"))
         before = {"status": current.status}
-        _conditional(
-            current, PENDING_STATUSES, status=S.CONFLICT, responded_at=timezone.now(), status_reason=reason
-        )
+        _conditional(current, S.PENDING, status=S.CONFLICT, responded_at=timezone.now(), status_reason=reason)
         declaration = ConflictDeclaration.objects.create(
             reviewer=current.reviewer, nomination=current.nomination, reason=reason
         )
@@ -1077,7 +1067,7 @@ def _prepare_scoring(actor, assignment: Assignment, version) -> tuple[Assignment
     current.reopening = open_reopening(current)
     if current.reopening is None:
         _require_scope_open(current.nomination)
-        if current.nomination.status not in ASSIGNABLE_NOMINATIONS:
+        if current.nomination.status not in NominationStatus.REVIEWING:
             raise ReviewError(
                 _("推荐当前状态为“%(status)s”，评分不能再修改。")
                 % {"status": current.nomination.get_status_display()},
@@ -1295,7 +1285,7 @@ def overdue_condition(cycle: Cycle, now, prefix: str = "") -> Q:
     due = Q(**{f"{prefix}due_at__lt": now})
     if cycle.review_closes_at is not None and cycle.review_closes_at < now:
         due |= Q(**{f"{prefix}due_at__isnull": True})
-    return Q(**{f"{prefix}status__in": PENDING_STATUSES}) & due
+    return Q(**{f"{prefix}status__in": S.PENDING}) & due
 
 
 def reminders_send(*, actor, cycle: Cycle, now=None, request=None) -> int:
@@ -1350,7 +1340,7 @@ def review_close_nominations(*, actor, cycle: Cycle, nominations, reason: str = 
     )
     pending = list(
         Assignment.objects.select_for_update(of=("self",))
-        .filter(nomination_id__in=ids, status__in=PENDING_STATUSES)
+        .filter(nomination_id__in=ids, status__in=S.PENDING)
         .select_related("reviewer__user")
         .order_by("pk")
     )
@@ -1381,7 +1371,7 @@ def review_close_nominations(*, actor, cycle: Cycle, nominations, reason: str = 
                 event="assignment.closed",
             )
     reviewing = (
-        Nomination.objects.filter(pk__in=ids, status__in=ASSIGNABLE_NOMINATIONS)
+        Nomination.objects.filter(pk__in=ids, status__in=NominationStatus.REVIEWING)
         .annotate(reviews=Count("assignments", filter=Q(assignments__status=S.SUBMITTED)))
         .values_list("pk", "reviews")
     )
