@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
@@ -32,7 +32,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts import roles
+from accounts import guards, roles
 from audit.services import audit_record
 
 from .events import event_of
@@ -245,8 +245,7 @@ def mail_to_address(*, email: str, language: str, event: str, template: str, con
 
 
 def _require_staff(actor):
-    if not roles.is_programme_staff(actor):
-        raise PermissionDenied(_("只有业务管理员可以发送和管理邮件。"))
+    guards.require_programme_staff(actor, _("只有业务管理员可以发送和管理邮件。"))
 
 
 @dataclass

@@ -134,10 +134,17 @@ def zones_for(user):
 
 
 def tracks_selectable(user):
-    """Tracks a nomination may name: every active track, and the proposed ones a user of the same province named."""
+    """Tracks a nomination may name: every active track, and the proposed ones a user of the same province named
+    (tracks_choosable for the user's province)."""
+    province, _zone = portal_scope(user)
+    return tracks_choosable(province)
+
+
+def tracks_choosable(province):
+    """The one rule of which tracks a nomination of ``province`` may name: every active track, and the proposed ones
+    a user of that province named. Never a merged track (a nomination names the track it was merged into)."""
     from django.contrib.auth import get_user_model
 
-    province, _zone = portal_scope(user)
     condition = Q(status=TrackStatus.ACTIVE)
     if province is not None:
         proposers = get_user_model().objects.filter(
@@ -145,6 +152,11 @@ def tracks_selectable(user):
         )
         condition |= Q(status=TrackStatus.PROPOSED, proposed_by__in=proposers.values("pk"))
     return Track.objects.filter(condition).select_related("field")
+
+
+def track_choosable(track, province) -> bool:
+    """Whether a nomination of ``province`` may name ``track`` (tracks_choosable)."""
+    return tracks_choosable(province).filter(pk=track.pk).exists()
 
 
 def library_entries_for(user):

@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, F, IntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponse,
     HttpResponseNotAllowed,
@@ -38,6 +37,7 @@ from audit.admin_mixins import AuditedModelAdmin, history_rows, related_history
 from audit.services import audit_record, history_for
 
 from .. import selectors, workflow
+from ..downloads import attachment_file_response
 from ..models import (
     Assignment,
     AssignmentStatus,
@@ -589,10 +589,7 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         attachment = get_object_or_404(
             NominationAttachment, pk=attachment_pk, nomination_id=obj.nomination_id, removed_at__isnull=True
         )
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
+        response = attachment_file_response(attachment)  # Http404 if the file is gone: nothing audited
         audit_record(
             actor=request.user,
             action="attachment.download",
@@ -600,11 +597,6 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             after={"assignment": obj.pk, "nomination": obj.nomination_id},
             request=request,
         )
-        response = FileResponse(handle, content_type=attachment.content_type)
-        response["Content-Disposition"] = content_disposition_header(True, attachment.original_name)
-        response["Content-Length"] = str(attachment.size)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
         return response
 
     def autosave_view(self, request, object_id):

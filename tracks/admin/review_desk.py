@@ -31,7 +31,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from accounts import roles
+from accounts import guards
 
 from .. import workflow
 from ..models import (
@@ -94,8 +94,7 @@ def urls(model_admin) -> list:
 
 
 def _require_staff(request):
-    if not roles.is_programme_staff(request.user):
-        raise PermissionDenied(_("只有业务管理员可以使用评审工作台。"))
+    guards.require_programme_staff(request.user, _("只有业务管理员可以使用评审工作台。"))
 
 
 def _context(model_admin, request, title, **extra):

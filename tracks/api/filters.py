@@ -2,7 +2,9 @@
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from zones.models import Region
 
@@ -61,11 +63,38 @@ class LibraryFilter(django_filters.FilterSet):
     zone = django_filters.CharFilter(field_name="zone__key")
 
 
+class ListTrackFilter(IdFilter):
+    """The ``track`` of a search of public lists: one class, in the mode that keeps each surface's meaning.
+
+    ``SCOPED`` (the open API): the lists of that track (scope 按赛道). ``COVERING`` (the /lists/ page): those and any
+    list with an entry of that track, so a field list that ranks the track is found too.
+    """
+
+    SCOPED = "scoped"
+    COVERING = "covering"
+
+    def __init__(self, *args, mode=SCOPED, **kwargs):
+        if mode not in (self.SCOPED, self.COVERING):
+            raise ValueError(f"unknown mode {mode!r}")
+        self.mode = mode
+        kwargs.setdefault("field_name", "track_id")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if self.mode == self.SCOPED or value in EMPTY_VALUES:
+            return super().filter(qs, value)
+        from ..models import ListEntry
+
+        return qs.filter(
+            Q(track_id=value) | Q(pk__in=ListEntry.objects.filter(track_id=value).values("park_list_id"))
+        )
+
+
 class ParkListFilter(django_filters.FilterSet):
     cycle = IdFilter(field_name="cycle__year", max_value=9999, help_text=_("年度，如 2025"))
     cycle_year = IdFilter(field_name="cycle__year", max_value=9999, help_text=_("年度，如 2025"))
     field = django_filters.CharFilter(field_name="field__code")
-    track = IdFilter(field_name="track_id")
+    track = ListTrackFilter(mode=ListTrackFilter.SCOPED)
     status = django_filters.ChoiceFilter(
         choices=PUBLIC_LIST_STATUSES,
         help_text="notice | published | superseded",

@@ -16,7 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Max, Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,7 @@ from zones.models import Zone
 from zones.search import ranked, zone_rows
 
 from .. import selectors, workflow
+from ..downloads import attachment_file_response
 from ..exports import nominations_workbook
 from ..imports import import_nominations, template_workbook, workbook_bytes
 from ..models import (
@@ -600,20 +601,6 @@ def _get_attachment(request, pk, attachment_pk):
     )
     attachment.nomination = nomination
     return attachment
-
-
-def attachment_file_response(attachment) -> FileResponse:
-    """The file as a download, never rendered inline (also used by the admin for staff's formal review)."""
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, attachment.original_name)
-    response["Content-Length"] = str(attachment.size)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @portal_view

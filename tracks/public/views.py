@@ -29,6 +29,7 @@ from zones.models import Province, Region, StrategicArea, Zone
 from zones.selectors import province_areas
 
 from .. import selectors
+from ..api.filters import ListTrackFilter
 from ..models import Criterion, LibraryStatus, ListEntry, ListStatus, TrackStatus
 from ..services.lists import list_changes, notice_is_open, objection_file
 from . import exports
@@ -77,10 +78,7 @@ def list_index(request):
     if "field" in filters:
         lists = lists.filter(field__code=filters["field"])
     if "track" in filters:
-        lists = lists.filter(
-            Q(track_id=filters["track"])
-            | Q(pk__in=ListEntry.objects.filter(track_id=filters["track"]).values("park_list_id"))
-        )
+        lists = ListTrackFilter(mode=ListTrackFilter.COVERING).filter(lists, filters["track"])
     if "province" in filters:
         lists = lists.filter(
             pk__in=ListEntry.objects.filter(province__code=filters["province"]).values("park_list_id")

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import roles
+from accounts import guards, roles
 from audit.services import audit_record
 
 from .. import selectors
@@ -53,8 +53,7 @@ _PROGRESS = {
 
 
 def _require_staff(actor):
-    if not roles.is_programme_staff(actor):
-        raise PermissionDenied(_("只有业务管理员可以审核或合并新赛道。"))
+    guards.require_programme_staff(actor, _("只有业务管理员可以审核或合并新赛道。"))
 
 
 def existing_track_named(name: str):

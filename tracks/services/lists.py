@@ -33,12 +33,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import roles
+from accounts import guards, roles
 from audit.services import audit_record
 
 from .. import workflow
@@ -81,8 +81,7 @@ EVIDENCE_SIGNATURES = [
 
 
 def _require_staff(actor):
-    if not roles.is_programme_staff(actor):
-        raise PermissionDenied(_("只有业务管理员可以管理榜单。"))
+    guards.require_programme_staff(actor, _("只有业务管理员可以管理榜单。"))
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import roles
+from accounts import guards, roles
 from audit.services import audit_record, audit_records_bulk
 
 from .. import workflow
@@ -331,8 +331,7 @@ def plan_assignments(nominations, reviewers, declarations, k: int) -> Plan:
 
 
 def _require_staff(actor):
-    if not roles.is_programme_staff(actor):
-        raise PermissionDenied(_("只有业务管理员可以管理评审任务。"))
+    guards.require_programme_staff(actor, _("只有业务管理员可以管理评审任务。"))
 
 
 def _require_review_open(cycle: Cycle):
