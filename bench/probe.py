@@ -351,8 +351,8 @@ def _median_time(func, repeat: int) -> tuple[float, object]:
 def cmd_ranking() -> None:
     from django.db.models import Avg, Count
 
-    from tracks.models import AssignmentStatus, Cycle, Score
-    from tracks.services.ranking import RANKED_STATUSES, collect_inputs, rank_inputs, ranking_compute
+    from tracks.models import AssignmentStatus, Cycle, NominationStatus, Score
+    from tracks.services.ranking import collect_inputs, rank_inputs, ranking_compute
 
     cycle = (
         Cycle.objects.filter(nominations__assignments__status=AssignmentStatus.SUBMITTED)
@@ -370,7 +370,7 @@ def cmd_ranking() -> None:
             Score.objects.filter(
                 assignment__status=AssignmentStatus.SUBMITTED,
                 assignment__nomination__cycle=cycle,
-                assignment__nomination__status__in=RANKED_STATUSES,
+                assignment__nomination__status__in=NominationStatus.REVIEWED,
             )
             .values("assignment__nomination_id", "criterion_id")
             .annotate(mean=Avg("value"), n=Count("id"))

@@ -53,13 +53,6 @@ from .models import MeasureKind, SupportMeasure
 ONE_PLACE = Decimal("0.1")
 TWO_PLACES = Decimal("0.01")
 NOT_SUBMITTED = [NominationStatus.DRAFT, NominationStatus.WITHDRAWN]
-ACCEPTED = [
-    NominationStatus.ACCEPTED,
-    NominationStatus.IN_REVIEW,
-    NominationStatus.SCORED,
-    NominationStatus.LISTED,
-    NominationStatus.NOT_LISTED,
-]
 LIBRARY_OBJECT = "tracks.libraryentry"
 # Audit actions that create or bring back an entry: counted as entries, not as status changes.
 ENTRY_ACTIONS = ("library.enter", "library.reenter")
@@ -111,7 +104,7 @@ def _nominations(cycle, regions) -> dict:
             .values("province__code", "province__name", "province__region__code")
             .annotate(
                 submitted=Count("pk"),
-                accepted=Count("pk", filter=Q(status__in=ACCEPTED)),
+                accepted=Count("pk", filter=Q(status__in=NominationStatus.ADMITTED)),
                 returned=Count("pk", filter=Q(status=NominationStatus.RETURNED)),
                 rejected=Count("pk", filter=Q(status=NominationStatus.REJECTED)),
                 pending=Count("pk", filter=Q(status=NominationStatus.SUBMITTED)),

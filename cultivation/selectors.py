@@ -49,12 +49,17 @@ def measures_for(scope: Scope, *, include_removed=False):
 
 
 def may_record(scope: Scope, entry) -> bool:
-    """Whether a scope may record (or remove) measures of an entry: in scope, and the entry has not exited."""
-    if entry.status == LibraryStatus.EXITED:
-        return False
-    return scope.covers(
+    """The one rule of who records (or removes) measures of an entry: the entry is in the scope and still takes
+    measures (measures_open). The service enforces it; pages only show it."""
+    return measures_open(entry) and scope.covers(
         province_id=entry.zone.province_id, zone_id=entry.zone_id, everything=scope.is_programme_staff
     )
+
+
+def measures_open(entry) -> bool:
+    """The entry's half of may_record: an exited entry takes no more measures. For rows already read through
+    entries_for (whose scope half holds), so a list page asks it without a query per row."""
+    return entry.status != LibraryStatus.EXITED
 
 
 def cases_public():

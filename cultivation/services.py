@@ -18,10 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from accounts import roles
+from accounts import guards
 from accounts.scope import Scope
 from audit.services import audit_record, snapshot
-from tracks.models import LibraryStatus
 from tracks.services.attachments import check_upload, clean_name
 
 from . import selectors
@@ -49,10 +48,13 @@ def _sha256(uploaded) -> str:
 
 
 def _check_may_record(actor, entry):
-    if not selectors.entries_for(Scope.of(actor)).filter(pk=entry.pk).exists():
+    """Enforce selectors.may_record; a refusal says which half failed (out of scope first, as before)."""
+    scope = Scope.of(actor)
+    if selectors.may_record(scope, entry):
+        return
+    if not selectors.entries_for(scope).filter(pk=entry.pk).exists():
         raise PermissionDenied(_("您无权记录该培育库条目的培育举措。"))
-    if entry.status == LibraryStatus.EXITED:
-        raise ValidationError(_("该条目已出库，不再记录培育举措。"), code="exited")
+    raise ValidationError(_("该条目已出库，不再记录培育举措。"), code="exited")
 
 
 def measure_record(
@@ -136,8 +138,7 @@ def measure_remove(*, actor, measure: SupportMeasure, reason: str, request=None)
 
 
 def _require_staff(actor):
-    if not roles.is_programme_staff(actor):
-        raise PermissionDenied(_("只有业务管理员可以发布或撤回典型案例。"))
+    guards.require_programme_staff(actor, _("只有业务管理员可以发布或撤回典型案例。"))
 
 
 def case_publish(*, actor, case: TypicalCase, request=None) -> TypicalCase:

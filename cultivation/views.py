@@ -17,7 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.scope import Scope, scope_of
-from tracks.models import CultivationModel, LibraryStatus, MonitoringReport
+from tracks.downloads import private_file_response
+from tracks.models import CultivationModel, MonitoringReport
 from tracks.models.indicators import COUNT_INDICATORS, INDICATOR_FIELDS, MONEY_INDICATORS, SIGNED_INDICATORS
 from tracks.public.caching import public_page
 
@@ -148,6 +149,8 @@ def entry_list(request):
         entries = entries.filter(status=filters["status"])
     entries = entries.order_by("zone__province__code", "zone__key", "track__name", "pk")
     page = Paginator(entries, ENTRY_PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        entry.may_record = selectors.measures_open(entry)  # in scope already: entries_for
     return _render(
         request,
         "cultivation/entry_list.html",
@@ -254,7 +257,7 @@ def entry_detail(request, pk):
             "indicator": indicator,
             "indicator_choices": CHART_INDICATORS,
             "kind_counts": [kinds[value] for value, _label in MeasureKind.choices if value in kinds],
-            "can_record": entry.status != LibraryStatus.EXITED,
+            "can_record": selectors.may_record(scope_of(request), entry),
             "cases": cases,
         },
     )
@@ -264,7 +267,7 @@ def entry_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def measure_create(request, pk):
     entry = get_object_or_404(selectors.entries_for(scope_of(request)), pk=pk)
-    if entry.status == LibraryStatus.EXITED:
+    if not selectors.may_record(scope_of(request), entry):
         messages.error(request, _("该条目已出库，不再记录培育举措。"))
         return redirect("cultivation:entry_detail", pk=entry.pk)
     posted = request.method == "POST"
@@ -319,19 +322,12 @@ def measure_attachment(request, pk):
     measure = get_object_or_404(selectors.measures_for(scope_of(request), include_removed=True), pk=pk)
     if not measure.attachment:
         raise Http404
-    try:
-        handle = measure.attachment.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=measure.attachment_type or "application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(
-        True, measure.attachment_name or "attachment"
+    return private_file_response(
+        measure.attachment,
+        filename=measure.attachment_name or "attachment",
+        content_type=measure.attachment_type or "application/octet-stream",
+        size=measure.attachment_size,
     )
-    if measure.attachment_size is not None:
-        response["Content-Length"] = str(measure.attachment_size)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # ---------------------------------------------------------------------------------------------------------------

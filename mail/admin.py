@@ -24,8 +24,6 @@ from .events import EVENTS
 from .models import MailBatch, MailRule, OutboxMessage, OutboxStatus, RuleFiring
 from .rules import RULES
 
-S = OutboxStatus
-
 
 class StaffOnlyAdmin(admin.ModelAdmin):
     """Mail is programme staff's: nobody else sees it (the rows hold people's addresses)."""
@@ -59,7 +57,7 @@ class OutboxStatusFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value == "uncertain":
-            return queryset.filter(status=S.SENDING, lease_until__lt=timezone.now())
+            return queryset.filter(status=OutboxStatus.SENDING, lease_until__lt=timezone.now())
         if value in OutboxStatus.values:
             return queryset.filter(status=value)
         return queryset
@@ -307,7 +305,7 @@ class MailBatchAdmin(StaffOnlyAdmin):
         rows = list(batch.messages.select_related("recipient").order_by("pk"))
         samples = {}
         for row in rows:
-            if row.status != S.NO_ADDRESS and row.language not in samples:
+            if row.status != OutboxStatus.NO_ADDRESS and row.language not in samples:
                 samples[row.language] = row
         context = {
             **self.admin_site.each_context(request),
@@ -317,7 +315,7 @@ class MailBatchAdmin(StaffOnlyAdmin):
             "batch": batch,
             "rows": rows,
             "samples": list(samples.values()),
-            "no_address": [r for r in rows if r.status == S.NO_ADDRESS],
+            "no_address": [r for r in rows if r.status == OutboxStatus.NO_ADDRESS],
             "pending": batch.status == MailBatch.Status.REVIEW,
         }
         return TemplateResponse(request, self.change_form_template, context)

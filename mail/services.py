@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
@@ -32,13 +32,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts import roles
+from accounts import guards, roles
 from audit.services import audit_record
 
 from .events import event_of
 from .models import MailBatch, OutboxMessage, OutboxStatus
-
-S = OutboxStatus
 
 #: A send to more recipients than this waits for staff to read it (MailBatch).
 BULK_REVIEW_OVER = 10
@@ -124,8 +122,8 @@ def _profile_path() -> str:
 
 def _status_for(address: str) -> str:
     if not address:
-        return S.NO_ADDRESS
-    return S.QUEUED if mail_configured() else S.HELD
+        return OutboxStatus.NO_ADDRESS
+    return OutboxStatus.QUEUED if mail_configured() else OutboxStatus.HELD
 
 
 def recipient_names(users) -> dict:
@@ -245,8 +243,7 @@ def mail_to_address(*, email: str, language: str, event: str, template: str, con
 
 
 def _require_staff(actor):
-    if not roles.is_programme_staff(actor):
-        raise PermissionDenied(_("只有业务管理员可以发送和管理邮件。"))
+    guards.require_programme_staff(actor, _("只有业务管理员可以发送和管理邮件。"))
 
 
 @dataclass
@@ -307,8 +304,8 @@ def mail_bulk(
                 notice_text=text,
                 name=names[user.pk],
             )
-            if reviewed and row.status != S.NO_ADDRESS:
-                row.status = S.REVIEW
+            if reviewed and row.status != OutboxStatus.NO_ADDRESS:
+                row.status = OutboxStatus.REVIEW
             rows.append(row)
             if not reviewed and text:
                 notices.append(Notification(user=user, message=text[:255], link=link[:255]))
@@ -337,8 +334,8 @@ def mail_batch_approve(*, actor, batch: MailBatch, request=None) -> MailBatch:
         if changed != 1:
             raise ValidationError(_("该群发已处理。"), code="invalid_state")
         batch.refresh_from_db()
-        target = S.QUEUED if mail_configured() else S.HELD
-        queued = OutboxMessage.objects.filter(batch=batch, status=S.REVIEW).update(
+        target = OutboxStatus.QUEUED if mail_configured() else OutboxStatus.HELD
+        queued = OutboxMessage.objects.filter(batch=batch, status=OutboxStatus.REVIEW).update(
             status=target, created_at=now
         )
         Notification.objects.bulk_create(
@@ -364,9 +361,9 @@ def mail_batch_cancel(*, actor, batch: MailBatch, request=None) -> MailBatch:
         if changed != 1:
             raise ValidationError(_("该群发已处理。"), code="invalid_state")
         batch.refresh_from_db()
-        cancelled = OutboxMessage.objects.filter(batch=batch, status__in=[S.REVIEW, S.NO_ADDRESS]).update(
-            status=S.CANCELLED
-        )
+        cancelled = OutboxMessage.objects.filter(
+            batch=batch, status__in=[OutboxStatus.REVIEW, OutboxStatus.NO_ADDRESS]
+        ).update(status=OutboxStatus.CANCELLED)
         audit_record(
             actor=actor, action="mail.batch_cancel", obj=batch, after={"messages": cancelled}, request=request
         )
@@ -378,7 +375,7 @@ def mail_batch_cancel(*, actor, batch: MailBatch, request=None) -> MailBatch:
 
 
 def _uncertain_q(now) -> Q:
-    return Q(status=S.SENDING, lease_until__lt=now)
+    return Q(status=OutboxStatus.SENDING, lease_until__lt=now)
 
 
 def outbox_resend(*, actor, messages, request=None) -> int:
@@ -390,14 +387,14 @@ def outbox_resend(*, actor, messages, request=None) -> int:
     with transaction.atomic():
         rows = list(
             OutboxMessage.objects.filter(pk__in=ids)
-            .filter(Q(status=S.FAILED) | _uncertain_q(now))
+            .filter(Q(status=OutboxStatus.FAILED) | _uncertain_q(now))
             .order_by("pk")
         )
         for row in rows:
             changed = OutboxMessage.objects.filter(
                 pk=row.pk, status=row.status, claim_token=row.claim_token
             ).update(
-                status=S.QUEUED if mail_configured() else S.HELD,
+                status=OutboxStatus.QUEUED if mail_configured() else OutboxStatus.HELD,
                 attempts=0,
                 next_attempt_at=None,
                 claim_token="",
@@ -410,13 +407,13 @@ def outbox_resend(*, actor, messages, request=None) -> int:
                     action="mail.resend",
                     obj=row,
                     before={"status": row.status, "attempts": row.attempts},
-                    after={"status": S.QUEUED},
+                    after={"status": OutboxStatus.QUEUED},
                     request=request,
                 )
     return len(rows)
 
 
-CANCELLABLE = (S.QUEUED, S.FAILED, S.HELD, S.NO_ADDRESS)
+CANCELLABLE = (OutboxStatus.QUEUED, OutboxStatus.FAILED, OutboxStatus.HELD, OutboxStatus.NO_ADDRESS)
 
 
 def outbox_cancel(*, actor, messages, request=None) -> int:
@@ -432,7 +429,7 @@ def outbox_cancel(*, actor, messages, request=None) -> int:
         )
         for row in rows:
             if OutboxMessage.objects.filter(pk=row.pk, status=row.status, claim_token=row.claim_token).update(
-                status=S.CANCELLED
+                status=OutboxStatus.CANCELLED
             ):
                 count += 1
                 audit_record(
@@ -440,7 +437,7 @@ def outbox_cancel(*, actor, messages, request=None) -> int:
                     action="mail.cancel",
                     obj=row,
                     before={"status": row.status},
-                    after={"status": S.CANCELLED},
+                    after={"status": OutboxStatus.CANCELLED},
                     request=request,
                 )
     return count
@@ -485,14 +482,17 @@ def claim(pk: int, *, now=None) -> str | None:
     another sender (or staff) got to it first. Commits at once outside a transaction, before anything is sent."""
     now = now or timezone.now()
     token = uuid.uuid4().hex
-    changed = OutboxMessage.objects.filter(pk=pk, status=S.QUEUED).update(
-        status=S.SENDING, claim_token=token, claimed_at=now, lease_until=now + _lease()
+    changed = OutboxMessage.objects.filter(pk=pk, status=OutboxStatus.QUEUED).update(
+        status=OutboxStatus.SENDING, claim_token=token, claimed_at=now, lease_until=now + _lease()
     )
     return token if changed == 1 else None
 
 
 def _finish(pk: int, token: str, **changes) -> bool:
-    return OutboxMessage.objects.filter(pk=pk, status=S.SENDING, claim_token=token).update(**changes) == 1
+    return (
+        OutboxMessage.objects.filter(pk=pk, status=OutboxStatus.SENDING, claim_token=token).update(**changes)
+        == 1
+    )
 
 
 def _email_of(row: OutboxMessage, connection) -> EmailMultiAlternatives:
@@ -536,13 +536,15 @@ def _send_one(row: OutboxMessage, token: str, connection, now, report: SendRepor
         text = f"{type(error).__name__}: {error}"[:2000]
         if code is None:
             # The server went away or will not talk to us: the row waits, no attempt used, and the run stops.
-            _finish(row.pk, token, status=S.QUEUED, claim_token="", lease_until=None, last_error=text)
+            _finish(
+                row.pk, token, status=OutboxStatus.QUEUED, claim_token="", lease_until=None, last_error=text
+            )
             raise _ServerDown(text) from error
         if code < 500:
             _finish(
                 row.pk,
                 token,
-                status=S.QUEUED,
+                status=OutboxStatus.QUEUED,
                 claim_token="",
                 lease_until=None,
                 last_error=text,
@@ -552,13 +554,20 @@ def _send_one(row: OutboxMessage, token: str, connection, now, report: SendRepor
             return
         attempts = row.attempts + 1
         if attempts >= _max_attempts():
-            _finish(row.pk, token, status=S.FAILED, attempts=attempts, last_error=text, lease_until=None)
+            _finish(
+                row.pk,
+                token,
+                status=OutboxStatus.FAILED,
+                attempts=attempts,
+                last_error=text,
+                lease_until=None,
+            )
             report.failed += 1
         else:
             _finish(
                 row.pk,
                 token,
-                status=S.QUEUED,
+                status=OutboxStatus.QUEUED,
                 attempts=attempts,
                 last_error=text,
                 claim_token="",
@@ -568,10 +577,18 @@ def _send_one(row: OutboxMessage, token: str, connection, now, report: SendRepor
             report.refused += 1
         return
     except ValueError as error:  # an address Python cannot encode: no server will take it
-        _finish(row.pk, token, status=S.FAILED, last_error=f"ValueError: {error}"[:2000], lease_until=None)
+        _finish(
+            row.pk,
+            token,
+            status=OutboxStatus.FAILED,
+            last_error=f"ValueError: {error}"[:2000],
+            lease_until=None,
+        )
         report.failed += 1
         return
-    if _finish(row.pk, token, status=S.SENT, sent_at=timezone.now(), lease_until=None, last_error=""):
+    if _finish(
+        row.pk, token, status=OutboxStatus.SENT, sent_at=timezone.now(), lease_until=None, last_error=""
+    ):
         report.sent += 1
     else:
         report.errors.append(_("邮件 #%(id)s 已发出，但发送期间该记录已被修改。") % {"id": row.pk})
@@ -587,7 +604,7 @@ def outbox_send(*, limit: int = 200, now=None) -> SendReport:
         return report
     now = now or timezone.now()
     due = list(
-        OutboxMessage.objects.filter(status=S.QUEUED)
+        OutboxMessage.objects.filter(status=OutboxStatus.QUEUED)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:limit]

@@ -41,7 +41,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from tracks import selectors
-from tracks.models import FROZEN_LIST_STATUSES, ListStatus, ParkList
+from tracks.models import ListStatus, ParkList
 
 from . import files, paths
 from .models import ArtefactManifest
@@ -50,7 +50,6 @@ logger = logging.getLogger(__name__)
 
 # Bump when what is compiled changes (a new file, another layout); RENDER_VERSION covers the renderings.
 COMPILER_VERSION = "1"
-PUBLIC_STATUSES = (ListStatus.NOTICE, ListStatus.PUBLISHED, ListStatus.SUPERSEDED)
 FAMILY_FIELDS = (
     "pk",
     "cycle_id",
@@ -124,7 +123,7 @@ def version_state(pk: int, family: dict[int, dict], issuer: str) -> dict:
     """What the files of version ``pk`` are a function of (stored with its manifest; compared by --missing)."""
     me = family[pk]
     public = sorted(
-        (r for r in family.values() if r["status"] in PUBLIC_STATUSES), key=lambda r: -r["version"]
+        (r for r in family.values() if r["status"] in ListStatus.PUBLIC), key=lambda r: -r["version"]
     )
     correction = next(
         (r for r in public if r["supersedes_id"] == pk and r["status"] == ListStatus.NOTICE), None
@@ -152,7 +151,7 @@ def _family_mtime(family: dict[int, dict]) -> float:
         moment
         for row in family.values()
         for moment in (row["published_at"], row["superseded_at"], row["cancelled_at"])
-        + ((row["notice_starts_at"],) if row["status"] in PUBLIC_STATUSES else ())
+        + ((row["notice_starts_at"],) if row["status"] in ListStatus.PUBLIC else ())
         if moment is not None
     ]
     now = timezone.now()
@@ -204,7 +203,7 @@ def render_index() -> tuple[dict[str, bytes], float]:
     """The static index of published lists, per language, and its Last-Modified."""
     lists = list(
         selectors.lists_public_with_counts()
-        .filter(status__in=FROZEN_LIST_STATUSES)
+        .filter(status__in=ListStatus.FROZEN)
         .order_by("-cycle__year", "field__order", "scope", "track__name", "-version")
     )
     rendered = {}
@@ -320,7 +319,7 @@ def compile_lists(pks=None, *, reason: str, only=None, lock: bool = True) -> Sum
     with files.locked(paths.root()) if lock else contextlib.nullcontext():
         found = families(pks)
         known = {pk: row for family in found.values() for pk, row in family.items()}
-        frozen = {pk for pk, row in known.items() if row["status"] in FROZEN_LIST_STATUSES}
+        frozen = {pk for pk, row in known.items() if row["status"] in ListStatus.FROZEN}
         gone = {pk for pk in known if pk not in frozen} | (set(pks or ()) - set(known))
         if only is not None:
             frozen &= set(only)
@@ -376,7 +375,7 @@ def missing_versions() -> list[int]:
         pk: family
         for family in found.values()
         for pk, row in family.items()
-        if row["status"] in FROZEN_LIST_STATUSES
+        if row["status"] in ListStatus.FROZEN
     }
     latest = latest_manifests(frozen)
     issuers = first_issuers(frozen)
@@ -392,7 +391,7 @@ def missing_versions() -> list[int]:
 def prune_orphans() -> int:
     """Remove the files of list ids that are no published or superseded version (e.g. after a database was
     replaced); only the file names this module writes, and their then empty directories."""
-    frozen = set(ParkList.objects.filter(status__in=FROZEN_LIST_STATUSES).values_list("pk", flat=True))
+    frozen = set(ParkList.objects.filter(status__in=ListStatus.FROZEN).values_list("pk", flat=True))
     root = paths.root()
     bases = {root / "api" / "v1" / "lists"} | {
         root / paths.page_path(1, language).rsplit("/", 2)[0] for language in paths.languages()
@@ -428,7 +427,7 @@ def invalidate(pks) -> int:
     removed = 0
     found = families(pks)
     for family in found.values():
-        if not any(row["status"] in FROZEN_LIST_STATUSES for row in family.values()):
+        if not any(row["status"] in ListStatus.FROZEN for row in family.values()):
             continue
         for pk in family:
             removed += _remove_version(pk, keep_canonical=True)

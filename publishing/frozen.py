@@ -9,13 +9,13 @@ reference data (GB/T 2260, the statistical regions) and are shown as they are.
 
 import json
 
-from tracks.models import FROZEN_LIST_STATUSES
+from tracks.models import ListStatus
 
 
 def as_published(park_list, entries: list) -> list:
     """``entries`` (with ``zone`` and ``track`` loaded) with the zone and track names of the published content;
     unchanged for a list that is not published yet. The list's own track name too. In memory only."""
-    if park_list.status not in FROZEN_LIST_STATUSES:
+    if park_list.status not in ListStatus.FROZEN:
         return entries
     try:
         content = json.loads(park_list.canonical_json or "{}")

@@ -7,7 +7,7 @@ is up, the next reader gets the version compiled and is served from its file lik
 
 import logging
 
-from tracks.models import FROZEN_LIST_STATUSES
+from tracks.models import ListStatus
 
 from . import files, paths
 
@@ -18,7 +18,7 @@ def compiled_answer(request, state, loaded=None):
     """The answer from the compiled file of a published or superseded list (compiled first if missing); None for
     a list on notice (rendered by the view), for a URL that is no file of ours, or when compiling fails (the view
     then renders as before)."""
-    if state.status not in FROZEN_LIST_STATUSES or request.method not in ("GET", "HEAD"):
+    if state.status not in ListStatus.FROZEN or request.method not in ("GET", "HEAD"):
         return None
     target = paths.target_for(request.path_info)
     if target is None or target.pk != state.pk:

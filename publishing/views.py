@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
-from tracks.models import FROZEN_LIST_STATUSES, ParkList
+from tracks.models import ListStatus, ParkList
 from tracks.public.caching import public_list_state
 
 from . import files, paths
@@ -31,7 +31,7 @@ def published_index(request):
 def canonical_json(request, pk):
     """The canonical JSON a published list's hashes cover, byte for byte (lists on notice have none yet)."""
     state, _loaded = public_list_state(pk)
-    if state.status not in FROZEN_LIST_STATUSES:
+    if state.status not in ListStatus.FROZEN:
         raise Http404
     answer = compiled_answer(request, state)
     if answer is not None:

@@ -19,7 +19,6 @@ from audit.models import AuditEvent
 
 from . import workflow
 from .models import (
-    QUOTA_STATUSES,
     Assignment,
     Cycle,
     ListEntry,
@@ -55,9 +54,7 @@ AUDITED = {
 
 def lists_verify() -> list[str]:
     problems = []
-    for park_list in ParkList.objects.filter(
-        status__in=[ListStatus.PUBLISHED, ListStatus.SUPERSEDED]
-    ).order_by("pk"):
+    for park_list in ParkList.objects.filter(status__in=ListStatus.FROZEN).order_by("pk"):
         result = list_verify(park_list)
         problems += [f"list {park_list.pk} ({park_list.status}): {problem}" for problem in result.problems]
     return problems
@@ -106,7 +103,7 @@ def listed_iff_on_a_published_list() -> list[str]:
 def quotas_respected() -> list[str]:
     problems = []
     used = (
-        Nomination.objects.filter(status__in=QUOTA_STATUSES)
+        Nomination.objects.filter(status__in=S.QUOTA)
         .values("cycle_id", "province_id")
         .annotate(n=Count("pk"))
         .order_by()

@@ -115,10 +115,6 @@ TRANSITIONS = {
     ]
 }
 
-# States in which the content of a nomination may still be edited.
-EDITABLE_STATES = (S.DRAFT, S.RETURNED)
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Who may do what to a nomination
 
@@ -137,7 +133,7 @@ def may_act(scope: Scope | None, transition: Transition, nomination) -> bool:
 def may_edit(scope: Scope, nomination) -> bool:
     """A zone preparer edits its own zone's drafts; an official any draft or returned nomination of the province,
     while the nomination may still be (re)submitted. Programme staff never edit a province's content."""
-    if nomination.status not in EDITABLE_STATES:
+    if nomination.status not in S.EDITABLE:
         return False
     if nomination.status == S.RETURNED and resubmit_closed(nomination):
         return False

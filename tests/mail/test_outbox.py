@@ -25,7 +25,6 @@ from tracks.models import Notification
 from tracks.services import review
 
 pytestmark = pytest.mark.django_db
-S = OutboxStatus
 
 
 def invite(desk, *, email_address="expert@example.org", language=None, zone_key="440000-03", **reviewer):
@@ -59,7 +58,7 @@ def test_a_notice_queues_its_mail_rendered_in_the_recipients_language(smtp_serve
     zh = OutboxMessage.objects.get(recipient=chinese.user)
     en = OutboxMessage.objects.get(recipient=english.user)
     assert (zh.status, zh.event, zh.essential, zh.language, zh.to_email) == (
-        S.QUEUED,
+        OutboxStatus.QUEUED,
         "assignment.invite",
         True,
         "zh-hans",
@@ -80,14 +79,14 @@ def test_without_a_server_rows_are_held_and_never_sent_later(settings, smtp_serv
     desk = Desk()
     invite(desk)
     row = OutboxMessage.objects.get()
-    assert row.status == S.HELD
+    assert row.status == OutboxStatus.HELD
     assert services.outbox_send().no_host
 
     settings.EMAIL_HOST = "127.0.0.1"  # a server configured later
     report = services.outbox_send()
     assert (report.sent, smtp_server.messages) == (0, [])
     row.refresh_from_db()
-    assert row.status == S.HELD
+    assert row.status == OutboxStatus.HELD
 
 
 def test_a_rolled_back_change_queues_nothing(smtp_server):
@@ -110,7 +109,7 @@ def test_opting_out_stops_optional_mail_only_and_no_address_is_listed(smtp_serve
     desk = Desk()
     expert = invite(desk, email_address="")
     row = OutboxMessage.objects.get(recipient=expert.user)
-    assert row.status == S.NO_ADDRESS  # shown to staff: this user has no address
+    assert row.status == OutboxStatus.NO_ADDRESS  # shown to staff: this user has no address
     assert expert.user in services.users_without_address()
 
     official = factories.official("440000")
@@ -155,7 +154,7 @@ def test_send_outbox_delivers_utf8_with_rfc2047_subject_and_the_rows_message_id(
     assert text.get_content().startswith("张专家，您好：")
     assert message.get_body(("html",)) is not None
     row.refresh_from_db()
-    assert (row.status, row.attempts, row.sent_at is not None) == (S.SENT, 0, True)
+    assert (row.status, row.attempts, row.sent_at is not None) == (OutboxStatus.SENT, 0, True)
 
     call_command("send_outbox", stdout=out)  # nothing left: never twice
     assert len(smtp_server.messages) == 1
@@ -169,14 +168,14 @@ def test_a_5xx_refusal_counts_then_the_row_fails(smtp_server, settings):
 
     first = services.outbox_send()
     row.refresh_from_db()
-    assert (first.refused, row.status, row.attempts) == (1, S.QUEUED, 1)
+    assert (first.refused, row.status, row.attempts) == (1, OutboxStatus.QUEUED, 1)
     assert "550" in row.last_error
     assert services.outbox_send().refused == 0  # waits for its next attempt time
 
     later = timezone.now() + datetime.timedelta(hours=1)
     second = services.outbox_send(now=later)
     row.refresh_from_db()
-    assert (second.failed, row.status, row.attempts) == (1, S.FAILED, 2)
+    assert (second.failed, row.status, row.attempts) == (1, OutboxStatus.FAILED, 2)
     assert smtp_server.messages == []
 
     # staff resend the failed row: a fresh count, the same Message-ID
@@ -192,7 +191,7 @@ def test_a_4xx_answer_defers_without_using_an_attempt(smtp_server):
     smtp_server.refuse_data = "451 4.3.0 try again later"
     report = services.outbox_send()
     row = OutboxMessage.objects.get()
-    assert (report.deferred, row.status, row.attempts) == (1, S.QUEUED, 0)
+    assert (report.deferred, row.status, row.attempts) == (1, OutboxStatus.QUEUED, 0)
     assert row.next_attempt_at is not None
 
 
@@ -202,7 +201,10 @@ def test_a_server_that_is_down_loses_nothing_and_uses_no_attempt(smtp_down):
     invite(desk, email_address="second@example.org", province_code="120000", zone_key="440000-02")
     report = services.outbox_send()
     assert report.down
-    assert sorted(OutboxMessage.objects.values_list("status", "attempts")) == [(S.QUEUED, 0), (S.QUEUED, 0)]
+    assert sorted(OutboxMessage.objects.values_list("status", "attempts")) == [
+        (OutboxStatus.QUEUED, 0),
+        (OutboxStatus.QUEUED, 0),
+    ]
     with pytest.raises(SystemExit) as stopped:
         call_command("send_outbox", stdout=io.StringIO(), stderr=io.StringIO())
     assert stopped.value.code == 75
@@ -271,7 +273,7 @@ def test_up_to_ten_recipients_go_at_once(smtp_server):
     staff = factories.staff()
     result = _bulk(staff, _officials(10))
     assert result.batch is None
-    assert OutboxMessage.objects.filter(status=S.QUEUED).count() == 10
+    assert OutboxMessage.objects.filter(status=OutboxStatus.QUEUED).count() == 10
     assert Notification.objects.count() == 10
 
 
@@ -281,7 +283,7 @@ def test_more_than_ten_wait_for_staff_then_send_or_cancel(smtp_server, client):
     result = _bulk(staff, users)
     batch = result.batch
     assert batch is not None and batch.status == MailBatch.Status.REVIEW
-    assert OutboxMessage.objects.filter(status=S.REVIEW).count() == 11
+    assert OutboxMessage.objects.filter(status=OutboxStatus.REVIEW).count() == 11
     assert Notification.objects.count() == 0
     assert services.outbox_send().sent == 0
 
@@ -300,7 +302,7 @@ def test_more_than_ten_wait_for_staff_then_send_or_cancel(smtp_server, client):
 
     second = _bulk(staff, users).batch
     services.mail_batch_cancel(actor=staff, batch=second)
-    assert OutboxMessage.objects.filter(batch=second, status=S.CANCELLED).count() == 11
+    assert OutboxMessage.objects.filter(batch=second, status=OutboxStatus.CANCELLED).count() == 11
     assert services.outbox_send().sent == 0
 
 
@@ -319,11 +321,11 @@ def test_staff_filter_the_outbox_and_cancel_a_row(client, smtp_server):
     assert (
         "未发送（无邮箱地址）" in page and "2 个账户没有邮箱地址" in page
     )  # the expert and the staff member
-    row = OutboxMessage.objects.get(status=S.QUEUED)
+    row = OutboxMessage.objects.get(status=OutboxStatus.QUEUED)
     response = client.post(url, {"action": "cancel", "_selected_action": [row.pk]})
     assert response.status_code == 302
     row.refresh_from_db()
-    assert row.status == S.CANCELLED
+    assert row.status == OutboxStatus.CANCELLED
 
 
 def test_reviewers_and_officials_do_not_see_the_outbox(client):

@@ -20,7 +20,6 @@ from tracks.models import Assignment, AssignmentStatus, ConflictDeclaration, Not
 from tracks.services import reminders, review
 
 pytestmark = pytest.mark.django_db
-S = AssignmentStatus
 DAY = datetime.timedelta(days=1)
 
 
@@ -43,12 +42,12 @@ def test_pending_lists_unanswered_not_started_and_drafts_with_how_late():
     nomination = desk.nomination()
     desk.invite(nomination, a)
     Assignment.objects.create(
-        nomination=nomination, reviewer=b, status=S.ACCEPTED, pledge_signed_at=timezone.now()
+        nomination=nomination, reviewer=b, status=AssignmentStatus.ACCEPTED, pledge_signed_at=timezone.now()
     )
     drafting = Assignment.objects.create(
         nomination=nomination,
         reviewer=c,
-        status=S.ACCEPTED,
+        status=AssignmentStatus.ACCEPTED,
         pledge_signed_at=timezone.now(),
         due_at=timezone.now() + DAY,
     )
@@ -58,7 +57,7 @@ def test_pending_lists_unanswered_not_started_and_drafts_with_how_late():
     Assignment.objects.create(
         nomination=desk.nomination("440000-02"),
         reviewer=done,
-        status=S.SUBMITTED,
+        status=AssignmentStatus.SUBMITTED,
         pledge_signed_at=timezone.now(),
         submitted_at=timezone.now(),
     )
@@ -185,7 +184,9 @@ def test_submitted_and_declined_assignments_get_no_reminder_and_the_command_logs
     desk.submitted(nomination, finished)
     # the decline refills the nomination from the panel: the waiting reviewer is invited
     review.assignment_decline(actor=declined.user, assignment=desk.invite(nomination, declined))
-    assert Assignment.objects.filter(nomination=nomination, reviewer=waiting, status=S.INVITED).exists()
+    assert Assignment.objects.filter(
+        nomination=nomination, reviewer=waiting, status=AssignmentStatus.INVITED
+    ).exists()
     out = io.StringIO()
 
     call_command("remind_reviewers", stdout=out)
@@ -242,8 +243,10 @@ def test_a_standing_conflict_removes_and_refills_then_assignment_respects_it(cli
 
     assert response.status_code == 302
     invited.refresh_from_db()
-    assert (invited.status, invited.status_reason) == (S.CONFLICT, "曾在广东省任职")
-    assert Assignment.objects.filter(nomination=nomination, reviewer=spare, status=S.INVITED).exists()
+    assert (invited.status, invited.status_reason) == (AssignmentStatus.CONFLICT, "曾在广东省任职")
+    assert Assignment.objects.filter(
+        nomination=nomination, reviewer=spare, status=AssignmentStatus.INVITED
+    ).exists()
     declaration = ConflictDeclaration.objects.get(reviewer=expert, province__code="440000")
     assert AuditEvent.objects.filter(action="conflict.declare", object_id=str(declaration.pk)).exists()
     # a later automatic assignment never picks the reviewer for 广东

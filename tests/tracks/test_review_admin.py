@@ -34,7 +34,6 @@ from tracks.services import review
 from tracks.services.ranking import ranking_compute
 
 pytestmark = pytest.mark.django_db
-S = AssignmentStatus
 
 
 @pytest.fixture
@@ -69,7 +68,9 @@ def page(response) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status", [S.INVITED, S.ACCEPTED, S.SUBMITTED])
+@pytest.mark.parametrize(
+    "status", [AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED]
+)
 @pytest.mark.parametrize(
     ("method", "url_of", "expected"),
     [
@@ -82,9 +83,9 @@ def page(response) -> str:
 def test_another_reviewers_assignment_is_not_shown(client, desk, status, method, url_of, expected):
     nomination = desk.nomination()
     owner = desk.reviewer("110000", name="甲专家")
-    if status == S.INVITED:
+    if status == AssignmentStatus.INVITED:
         theirs = desk.invite(nomination, owner)
-    elif status == S.ACCEPTED:
+    elif status == AssignmentStatus.ACCEPTED:
         theirs = desk.accepted(nomination, owner)
     else:
         theirs = desk.submitted(nomination, owner)
@@ -160,13 +161,13 @@ def test_the_nomination_is_visible_only_after_the_pledge(client, desk):
 
     refused = client.post(change_url(assignment), {"action": "accept"}, follow=True)
     assert "接受评审任务前须阅读并签署保密与回避承诺。" in page(refused)
-    assert Assignment.objects.get(pk=assignment.pk).status == S.INVITED
+    assert Assignment.objects.get(pk=assignment.pk).status == AssignmentStatus.INVITED
 
     client.post(change_url(assignment), {"action": "accept", "pledge": "on"})
 
     after = page(client.get(change_url(assignment)))
     stored = Assignment.objects.get(pk=assignment.pk)
-    assert stored.status == S.ACCEPTED and stored.pledge_signed_at is not None
+    assert stored.status == AssignmentStatus.ACCEPTED and stored.pledge_signed_at is not None
     for content in (
         "集聚人形机器人整机企业十二家",
         "产业发展报告.pdf",
@@ -189,14 +190,16 @@ def test_decline_and_conflict_from_the_workspace(client, desk):
     response = client.post(change_url(declined), {"action": "decline", "reason": "出差"})
 
     assert response["Location"] == reverse("admin:tracks_assignment_changelist")
-    assert Assignment.objects.get(pk=declined.pk).status == S.DECLINED
-    assert Assignment.objects.filter(nomination=nomination, reviewer=spare, status=S.INVITED).exists()
+    assert Assignment.objects.get(pk=declined.pk).status == AssignmentStatus.DECLINED
+    assert Assignment.objects.filter(
+        nomination=nomination, reviewer=spare, status=AssignmentStatus.INVITED
+    ).exists()
 
     other = desk.accepted(desk.nomination("320000-01", status=NominationStatus.IN_REVIEW), reviewer)
     refused = client.post(change_url(other), {"action": "conflict", "reason": ""}, follow=True)
     assert "申报回避必须说明理由。" in page(refused)
     client.post(change_url(other), {"action": "conflict", "reason": "曾任该园区顾问"})
-    assert Assignment.objects.get(pk=other.pk).status == S.CONFLICT
+    assert Assignment.objects.get(pk=other.pk).status == AssignmentStatus.CONFLICT
     assert ConflictDeclaration.objects.filter(reviewer=reviewer, nomination=other.nomination).exists()
 
 
@@ -262,7 +265,7 @@ def test_submit_in_the_admin_reports_errors_keeps_the_draft_then_locks(client, d
     assert "评分未提交" in text
     assert "「战略性」得分低于 60 分（满分的 60%），须填写评语。" in text
     assert "请为「成长性」评分。" in text
-    assert Assignment.objects.get(pk=assignment.pk).status == S.ACCEPTED
+    assert Assignment.objects.get(pk=assignment.pk).status == AssignmentStatus.ACCEPTED
     assert dict(Score.objects.filter(assignment=assignment).values_list("criterion__code", "value")) == {
         "strategic": Decimal("50.00"),
         "leading": Decimal("90.00"),
@@ -276,7 +279,7 @@ def test_submit_in_the_admin_reports_errors_keeps_the_draft_then_locks(client, d
     assert "评分已提交并锁定" in text and "已提交，已锁定" in text
     assert 'name="value-strategic"' not in text
     stored = Assignment.objects.get(pk=assignment.pk)
-    assert stored.status == S.SUBMITTED
+    assert stored.status == AssignmentStatus.SUBMITTED
     again = client.post(change_url(assignment), form(FULL, stored.version, "save"), follow=True)
     assert "当前状态为「已提交」，不能修改评分" in page(again)
     assert client.post(autosave_url(assignment), form(FULL, stored.version)).status_code == 400
@@ -331,7 +334,7 @@ def test_staff_reopen_from_the_assignment_page(staff_client, desk):
     )
 
     assert "评分已重新开放" in page(response)
-    assert Assignment.objects.get(pk=done.pk).status == S.ACCEPTED
+    assert Assignment.objects.get(pk=done.pk).status == AssignmentStatus.ACCEPTED
     assert AuditEvent.objects.get(action="score.reopen").reason == "评语与分值不符"
 
 
@@ -349,7 +352,7 @@ def test_staff_cannot_reopen_after_publication_but_reopen_the_nomination_from_th
     assert 'value="reopen"' not in text
     response = staff_client.post(change_url(done[0]), {"action": "reopen", "reason": "复核"}, follow=True)
     assert "评审已结束，评分不能再重新开放" in page(response)
-    assert Assignment.objects.get(pk=done[0].pk).status == S.SUBMITTED
+    assert Assignment.objects.get(pk=done[0].pk).status == AssignmentStatus.SUBMITTED
     assert not AuditEvent.objects.filter(action="score.reopen").exists()
 
     # The one way back: reopen chosen scores of this nomination from the desk, with a reason.
@@ -360,13 +363,15 @@ def test_staff_cannot_reopen_after_publication_but_reopen_the_nomination_from_th
     assert form_page.status_code == 200
     refused = staff_client.post(reopen_url, {"assignments": [str(done[0].pk)], "reason": ""})
     assert refused.status_code == 200
-    assert Assignment.objects.get(pk=done[0].pk).status == S.SUBMITTED
+    assert Assignment.objects.get(pk=done[0].pk).status == AssignmentStatus.SUBMITTED
 
     response = staff_client.post(reopen_url, {"assignments": [str(done[0].pk)], "reason": "异议经核实成立"})
 
     assert response.status_code == 302 and response["Location"] == nomination_url
-    assert Assignment.objects.get(pk=done[0].pk).status == S.ACCEPTED
-    assert [a.status for a in Assignment.objects.filter(pk__in=[d.pk for d in done[1:]])] == [S.SUBMITTED] * 2
+    assert Assignment.objects.get(pk=done[0].pk).status == AssignmentStatus.ACCEPTED
+    assert [a.status for a in Assignment.objects.filter(pk__in=[d.pk for d in done[1:]])] == [
+        AssignmentStatus.SUBMITTED
+    ] * 2
     event = AuditEvent.objects.get(action="score.reopen")
     assert (event.object_id, event.reason) == (str(done[0].pk), "异议经核实成立")
 
@@ -377,7 +382,7 @@ def test_reviewers_cannot_reopen(client, desk):
     client.force_login(reviewer.user)
     response = client.post(change_url(done), {"action": "reopen", "reason": "想改"}, follow=True)
     assert "只有业务管理员可以管理评审任务。" in page(response)
-    assert Assignment.objects.get(pk=done.pk).status == S.SUBMITTED
+    assert Assignment.objects.get(pk=done.pk).status == AssignmentStatus.SUBMITTED
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -500,8 +505,8 @@ def test_desk_nomination_page_adds_and_replaces_by_hand(staff_client, desk):
     staff_client.post(
         url, {"action": "replace", "assignment": assignment.pk, "reviewer": fresh.pk, "reason": "回避调整"}
     )
-    assert Assignment.objects.get(pk=assignment.pk).status == S.REMOVED
-    assert Assignment.objects.get(nomination=nomination, reviewer=fresh).status == S.INVITED
+    assert Assignment.objects.get(pk=assignment.pk).status == AssignmentStatus.REMOVED
+    assert Assignment.objects.get(nomination=nomination, reviewer=fresh).status == AssignmentStatus.INVITED
 
     third = desk.reviewer("330000", name="第三位")
     response = staff_client.post(url, {"action": "add", "reviewer": third.pk, "reason": ""}, follow=True)
@@ -559,7 +564,7 @@ def test_desk_progress_per_panel_and_reviewer(staff_client, db):
         0,
     )
     assert (reviewers["乙"]["accepted"], reviewers["乙"]["overdue"]) == (1, 1)
-    refills = Assignment.objects.filter(nomination=second, status=S.INVITED)
+    refills = Assignment.objects.filter(nomination=second, status=AssignmentStatus.INVITED)
     assert refills.count() == 2
     assert all(
         a.due_at > timezone.now() + datetime.timedelta(days=review.LATE_ASSIGNMENT_DAYS - 1) for a in refills

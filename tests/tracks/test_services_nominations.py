@@ -90,6 +90,53 @@ def test_a_merged_track_is_recorded_as_the_track_it_joined(world):
     assert created.track == world.humanoid and updated.track == world.humanoid
 
 
+NOT_CHOOSABLE = "不能选择该新赛道：请选择已启用的新赛道或本省提议的新赛道。"
+
+
+def _not_choosable(world, kind):
+    """A track Guangdong may not name: Jiangsu's proposal, or a track merged into it (it stands for that one)."""
+    jiangsu = f.TrackFactory(name="江苏提议的赛道", status=m.TrackStatus.PROPOSED, proposed_by=world.js)
+    if kind == "proposed_elsewhere":
+        return jiangsu
+    return f.TrackFactory(name="已合并的赛道", status=m.TrackStatus.MERGED, merged_into=jiangsu)
+
+
+@pytest.mark.parametrize("kind", ["proposed_elsewhere", "merged"])
+def test_the_services_refuse_a_track_the_province_may_not_choose_and_change_nothing(world, kind):
+    track = _not_choosable(world, kind)
+    draft = nomination(world)
+    before = (m.Nomination.objects.count(), AuditEvent.objects.count(), m.Notification.objects.count())
+
+    with pytest.raises(ValidationError) as created:
+        services.nomination_create(
+            actor=world.zs, cycle=world.cycle, zone=f.zone(ZS), track=track, data=content()
+        )
+    with pytest.raises(ValidationError) as updated:
+        services.nomination_update(actor=world.gd, nomination=draft, data={"track": track, "narrative": "改"})
+    made, errors = services.nominations_create_many(
+        actor=world.gd, cycle=world.cycle, rows=[(f.zone(GZ), world.humanoid, {}), (f.zone(ZS), track, {})]
+    )
+
+    assert created.value.message_dict == updated.value.message_dict == {"track": [NOT_CHOOSABLE]}
+    assert (made, errors) == ([], [[], [NOT_CHOOSABLE]])
+    narrative = draft.narrative
+    draft.refresh_from_db()
+    assert (draft.track, draft.narrative, draft.version) == (world.humanoid, narrative, 1)
+    assert (
+        m.Nomination.objects.count(),
+        AuditEvent.objects.count(),
+        m.Notification.objects.count(),
+    ) == before
+
+
+def test_a_track_the_province_proposed_may_be_chosen(world):
+    proposed = f.TrackFactory(name="广东提议的赛道", status=m.TrackStatus.PROPOSED, proposed_by=world.zs)
+
+    created = services.nomination_create(actor=world.gd, cycle=world.cycle, zone=f.zone(GZ), track=proposed)
+
+    assert created.track == proposed
+
+
 def test_a_stale_edit_is_refused_and_changes_nothing(world):
     draft = nomination(world)
     services.nomination_update(actor=world.gd, nomination=draft, data={"narrative": "第一版"}, version=1)

@@ -34,7 +34,6 @@ from tracks.services import review
 from tracks.services.ranking import ranking_compute
 from zones.models import Zone
 
-S = AssignmentStatus
 CODES = ("strategic", "leading", "growth", "driving")
 FULL = {code: {"value": "80", "comment": ""} for code in CODES}
 
@@ -81,7 +80,9 @@ class Desk:
         return factories.reviewer(province_code, fields=[self.field], zone_key=zone_key, **kwargs)
 
     def invite(self, nomination, reviewer, **kwargs):
-        return Assignment.objects.create(nomination=nomination, reviewer=reviewer, status=S.INVITED, **kwargs)
+        return Assignment.objects.create(
+            nomination=nomination, reviewer=reviewer, status=AssignmentStatus.INVITED, **kwargs
+        )
 
     def accepted(self, nomination, reviewer):
         assignment = self.invite(nomination, reviewer)
@@ -190,7 +191,7 @@ def pools(draw):
         assigned = {}
         for r in reviewers:
             if draw(st.integers(0, 5)) == 0:
-                assigned[r.id] = draw(st.sampled_from(list(S.values)))
+                assigned[r.id] = draw(st.sampled_from(list(AssignmentStatus.values)))
         nominations.append(
             review.PlanNomination(
                 target=review.Target(nid, province_id=ZONES[zone], zone_id=zone),
@@ -249,7 +250,7 @@ def test_plan_never_picks_a_conflict_and_fills_exactly_k_whenever_k_are_eligible
         assert len(chosen) == len(set(chosen))
         for rid in chosen:
             assert eligible(by_id[rid], nomination, declarations), (rid, nomination)
-        active_before = sum(1 for s in nomination.assigned.values() if s in review.ACTIVE_STATUSES)
+        active_before = sum(1 for s in nomination.assigned.values() if s in AssignmentStatus.ACTIVE)
         candidates = sum(1 for r in reviewers if eligible(r, nomination, declarations))
         expected = max(active_before, min(k, active_before + candidates))
         assert plan.active_after[nomination.id] == expected
@@ -264,7 +265,7 @@ def test_plan_never_picks_a_conflict_and_fills_exactly_k_whenever_k_are_eligible
         for r in reviewers:
             if (
                 nomination.field_id in r.field_ids
-                and nomination.assigned.get(r.id) not in review.ACTIVE_STATUSES
+                and nomination.assigned.get(r.id) not in AssignmentStatus.ACTIVE
             ):
                 assert (r.id in explained) != eligible(r, nomination, declarations)
 
@@ -349,7 +350,7 @@ def test_auto_assignment_over_random_reviewer_pools(k, reviewer_specs, nominatio
             for assignment in assigned:
                 assert not is_conflicted(assignment.reviewer, nomination)
                 assert assignment.reviewer.is_active
-                assert assignment.status == S.INVITED
+                assert assignment.status == AssignmentStatus.INVITED
             available = [r for r in reviewers if r.is_active and not is_conflicted(r, nomination)]
             assert assigned.count() == min(k, len(available))
             missing = k - assigned.count()
@@ -372,7 +373,7 @@ def test_auto_assignment_explains_audits_notifies_and_starts_review(desk):
     assigned = Assignment.objects.filter(nomination=nomination).order_by("reviewer__pk")
     assert [a.reviewer for a in assigned] == reviewers[:3]
     for assignment in assigned:
-        assert assignment.status == S.INVITED
+        assert assignment.status == AssignmentStatus.INVITED
         assert assignment.assigned_by == desk.staff
         # due at the cycle's review deadline: nothing of its own stored, so it follows the deadline if it moves
         assert assignment.due_at is None
@@ -494,7 +495,7 @@ def test_add_by_hand_refuses_a_declared_conflict_and_a_second_assignment(desk):
     assignment = review.assignment_add(
         actor=desk.staff, nomination=nomination, reviewer=reviewer, reason="补充"
     )
-    assert assignment.status == S.INVITED
+    assert assignment.status == AssignmentStatus.INVITED
     assert assignment.explanation == "人工指派：无回避关系；理由：补充"
     assert Notification.objects.filter(user=reviewer.user).count() == 1
     event = AuditEvent.objects.get(action="assignment.create")
@@ -521,13 +522,13 @@ def test_replace_withdraws_the_old_and_invites_the_new_under_the_same_rule(desk)
     with pytest.raises(ValidationError, match="同属一个省份"):
         review.assignment_replace(actor=desk.staff, assignment=old, reviewer=conflicted, reason="出差")
     old.refresh_from_db()
-    assert old.status == S.INVITED
+    assert old.status == AssignmentStatus.INVITED
 
     created = review.assignment_replace(actor=desk.staff, assignment=old, reviewer=new, reason="专家出差")
 
     old.refresh_from_db()
-    assert old.status == S.REMOVED and old.status_reason == "专家出差" and old.version == 2
-    assert created.status == S.INVITED and created.reviewer == new
+    assert old.status == AssignmentStatus.REMOVED and old.status_reason == "专家出差" and old.version == 2
+    assert created.status == AssignmentStatus.INVITED and created.reviewer == new
     assert created.explanation.startswith(f"人工替换（替换{old.reviewer.name}）")
     assert AuditEvent.objects.get(action="assignment.remove").reason == "专家出差"
     assert "撤换" in Notification.objects.get(user=old.reviewer.user).message
@@ -554,13 +555,13 @@ def test_accept_needs_the_pledge_and_keeps_its_time(desk):
     with pytest.raises(ValidationError, match="保密与回避承诺"):
         review.assignment_accept(actor=reviewer.user, assignment=assignment, pledge=False)
     assignment.refresh_from_db()
-    assert assignment.status == S.INVITED and assignment.pledge_signed_at is None
+    assert assignment.status == AssignmentStatus.INVITED and assignment.pledge_signed_at is None
 
     before = timezone.now()
     accepted = review.assignment_accept(actor=reviewer.user, assignment=assignment, pledge=True)
 
     stored = Assignment.objects.get(pk=assignment.pk)
-    assert stored.status == S.ACCEPTED
+    assert stored.status == AssignmentStatus.ACCEPTED
     assert before <= stored.pledge_signed_at <= timezone.now()
     assert stored.responded_at == stored.pledge_signed_at
     assert stored.version == accepted.version == 2
@@ -599,9 +600,9 @@ def test_decline_withdraws_and_the_nomination_is_reassigned(desk):
 
     declined = review.assignment_decline(actor=first.user, assignment=assignment, reason="时间冲突")
 
-    assert declined.status == S.DECLINED and declined.status_reason == "时间冲突"
+    assert declined.status == AssignmentStatus.DECLINED and declined.status_reason == "时间冲突"
     replacement = Assignment.objects.get(nomination=nomination, reviewer=spare)
-    assert replacement.status == S.INVITED and replacement.assigned_by is None
+    assert replacement.status == AssignmentStatus.INVITED and replacement.assigned_by is None
     assert replacement.explanation.startswith("自动补派（原专家已谢绝）：")
     assert [a.reviewer for a in declined.refill.created] == [spare]
     assert Notification.objects.filter(user=spare.user).exists()
@@ -621,7 +622,7 @@ def test_declared_conflict_withdraws_records_the_declaration_and_tells_staff_of_
         actor=reviewer.user, assignment=assignment, reason="曾为该园区提供咨询"
     )
 
-    assert withdrawn.status == S.CONFLICT
+    assert withdrawn.status == AssignmentStatus.CONFLICT
     declaration = ConflictDeclaration.objects.get(reviewer=reviewer)
     assert declaration.nomination == nomination and declaration.reason == "曾为该园区提供咨询"
     assert withdrawn.refill.plan.shortfalls[0].missing == 3  # nobody else on the panel
@@ -697,7 +698,7 @@ def test_a_stale_version_is_refused_and_nothing_is_overwritten(desk):
     with pytest.raises(review.StaleVersion):
         review.score_submit(actor=reviewer.user, assignment=assignment, values=FULL, version=2)
     assert Score.objects.get(assignment=assignment).value == Decimal("70.00")
-    assert Assignment.objects.get(pk=assignment.pk).status == S.ACCEPTED
+    assert Assignment.objects.get(pk=assignment.pk).status == AssignmentStatus.ACCEPTED
 
 
 def test_submit_checks_every_criterion_and_the_comment_threshold(desk):
@@ -718,7 +719,7 @@ def test_submit_checks_every_criterion_and_the_comment_threshold(desk):
         "driving": ["请为「带动性」评分。"],
     }
     stored = Assignment.objects.get(pk=assignment.pk)
-    assert stored.status == S.ACCEPTED and stored.version == 2
+    assert stored.status == AssignmentStatus.ACCEPTED and stored.version == 2
     assert not Score.objects.filter(assignment=assignment).exists()
 
 
@@ -747,7 +748,7 @@ def test_comment_threshold_follows_each_maximum_and_the_cycle_setting(db):
     values["strategic"]["comment"] = "战略关联较弱"
     values["driving"]["comment"] = "带动有限"
     submitted = review.score_submit(actor=reviewer.user, assignment=assignment, values=values, version=2)
-    assert submitted.status == S.SUBMITTED
+    assert submitted.status == AssignmentStatus.SUBMITTED
     assert Score.objects.get(assignment=assignment, criterion__code="strategic").max_score == Decimal("10.00")
 
 
@@ -758,7 +759,7 @@ def test_submit_locks_the_scores(desk):
 
     submitted = review.score_submit(actor=reviewer.user, assignment=assignment, values=None, version=3)
 
-    assert submitted.status == S.SUBMITTED and submitted.submitted_at is not None
+    assert submitted.status == AssignmentStatus.SUBMITTED and submitted.submitted_at is not None
     assert submitted.version == 4
     event = AuditEvent.objects.get(action="score.submit")
     assert event.after["scores"]["strategic"] == {"value": "80.00", "comment": ""}
@@ -840,14 +841,14 @@ def test_staff_reopen_a_submitted_score_with_a_reason(desk):
 
     reopened = review.score_reopen(actor=desk.staff, assignment=done, reason="成长性评分与评语不符")
 
-    assert reopened.status == S.ACCEPTED and reopened.submitted_at is None
+    assert reopened.status == AssignmentStatus.ACCEPTED and reopened.submitted_at is None
     assert reopened.status_reason == "成长性评分与评语不符"
     event = AuditEvent.objects.get(action="score.reopen")
     assert event.reason == "成长性评分与评语不符" and event.before["status"] == "submitted"
     assert "重新开放" in Notification.objects.filter(user=reviewer.user).latest("pk").message
     # the reviewer edits and submits again
     again = review.score_submit(actor=reviewer.user, assignment=done, values=FULL, version=reopened.version)
-    assert again.status == S.SUBMITTED
+    assert again.status == AssignmentStatus.SUBMITTED
 
 
 @pytest.mark.parametrize(
@@ -873,7 +874,7 @@ def test_reopen_is_refused_once_review_closed_and_after_publication_only_one_nom
     with pytest.raises(ValidationError, match="评审已结束，评分不能再重新开放") as caught:
         review.score_reopen(actor=desk.staff, assignment=done[0], reason="复核")
     assert caught.value.code == "review_closed"
-    assert Assignment.objects.get(pk=done[0].pk).status == S.SUBMITTED
+    assert Assignment.objects.get(pk=done[0].pk).status == AssignmentStatus.SUBMITTED
     assert not AuditEvent.objects.filter(action="score.reopen").exists()
 
     # Once its list is published, staff reopen chosen scores of that one nomination (the start of a correction).
@@ -884,7 +885,7 @@ def test_reopen_is_refused_once_review_closed_and_after_publication_only_one_nom
             actor=desk.staff, nomination=first, assignments=[done[0]], reason="复核"
         )
         assert list(reopening.assignments.all()) == [done[0]]
-        assert Assignment.objects.get(pk=done[0].pk).status == S.ACCEPTED
+        assert Assignment.objects.get(pk=done[0].pk).status == AssignmentStatus.ACCEPTED
         assert AuditEvent.objects.get(action="score.reopen").reason == "复核"
     else:
         assert first.status == NominationStatus.SCORED
@@ -893,7 +894,7 @@ def test_reopen_is_refused_once_review_closed_and_after_publication_only_one_nom
                 actor=desk.staff, nomination=first, assignments=[done[0]], reason="复核"
             )
         assert caught.value.code == "invalid_state"
-        assert Assignment.objects.get(pk=done[0].pk).status == S.SUBMITTED
+        assert Assignment.objects.get(pk=done[0].pk).status == AssignmentStatus.SUBMITTED
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -206,7 +206,7 @@ class CycleAdmin(AuditedModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.status not in (CycleStatus.PLANNING, CycleStatus.NOMINATION):
+        if obj is not None and obj.status not in CycleStatus.WINDOW:
             # The window has closed for good (never-submitted drafts are already 未推荐): it is history now.
             fields += ["nomination_opens_at", "nomination_closes_at", "default_quota", "required_materials"]
         if obj is not None and obj.status in CycleStatus.AFTER_REVIEW:

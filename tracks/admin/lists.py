@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,6 +24,7 @@ from audit.admin_mixins import AuditedModelAdmin, AuditHistoryMixin
 from audit.services import audit_record
 
 from .. import workflow
+from ..downloads import private_file_response
 from ..models import (
     Field,
     ListEntry,
@@ -718,16 +719,12 @@ class ObjectionAdmin(ReadOnlyAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
         objection = get_object_or_404(Objection, pk=pk)
         if not objection.evidence:
             raise Http404
-        handle = objection.evidence.open("rb")
-        extension, content_type = list_services.evidence_check(objection.evidence)
-        handle.seek(0)
-        audit_record(actor=request.user, action="objection.evidence_download", obj=objection, request=request)
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=f"{objection.receipt_number}.{extension}",
-            content_type=content_type,
+        extension, content_type = list_services.evidence_check(objection.evidence.open("rb"))
+        response = private_file_response(
+            objection.evidence, filename=f"{objection.receipt_number}.{extension}", content_type=content_type
         )
+        audit_record(actor=request.user, action="objection.evidence_download", obj=objection, request=request)
+        return response
 
     def _resolve(self, request, queryset, decision, title):
         reason, page = _action_form(

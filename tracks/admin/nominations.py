@@ -226,7 +226,7 @@ class NominationAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
     def attachment_view(self, request, object_id, attachment_id):
         """Staff read a nomination's attachment for the formal review: scoped like the page, served as a download."""
-        from ..portal.views import attachment_file_response
+        from ..downloads import attachment_file_response
 
         nomination = self.get_queryset(request).filter(pk=object_id).first()
         if nomination is None or not self.has_view_permission(request, nomination):

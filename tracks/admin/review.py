@@ -17,7 +17,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, F, IntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponse,
     HttpResponseNotAllowed,
@@ -40,6 +39,7 @@ from audit.admin_mixins import AuditedModelAdmin, history_rows, related_history
 from audit.services import audit_record, history_for
 
 from .. import selectors, workflow
+from ..downloads import attachment_file_response
 from ..models import (
     Assignment,
     AssignmentStatus,
@@ -218,7 +218,7 @@ class AssignmentStatusFilter(admin.SimpleListFilter):
             now = timezone.now()
             from django.db.models import Q
 
-            return queryset.filter(status__in=review_services.PENDING_STATUSES).filter(
+            return queryset.filter(status__in=AssignmentStatus.PENDING).filter(
                 Q(due_at__lt=now) | Q(due_at__isnull=True, nomination__cycle__review_closes_at__lt=now)
             )
         if value in AssignmentStatus.values:
@@ -300,7 +300,7 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if due is None:
             return "—"
         text = date_format(timezone.localtime(due), "Y-m-d H:i")
-        if obj.status in review_services.PENDING_STATUSES and due < timezone.now():
+        if obj.status in AssignmentStatus.PENDING and due < timezone.now():
             return format_html(
                 '<span class="nowrap">{}</span><span class="overdue">{}</span>', text, _("已逾期")
             )
@@ -499,9 +499,7 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": _("评审任务：%(nomination)s") % {"nomination": nomination},
             "due": due,
-            "overdue": obj.status in review_services.PENDING_STATUSES
-            and due is not None
-            and due < timezone.now(),
+            "overdue": obj.status in AssignmentStatus.PENDING and due is not None and due < timezone.now(),
             "subtitle": None,
             "opts": self.opts,
             "original": obj,
@@ -513,7 +511,7 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "may_see": may_see,
             "may_score": own and obj.status == AssignmentStatus.ACCEPTED,
             "may_answer": own and obj.status == AssignmentStatus.INVITED,
-            "may_declare_conflict": own and obj.status in review_services.PENDING_STATUSES,
+            "may_declare_conflict": own and obj.status in AssignmentStatus.PENDING,
             "may_reopen": roles.is_programme_staff(user) and obj.status == AssignmentStatus.SUBMITTED,
             "review_closed": cycle.status in CycleStatus.AFTER_REVIEW
             or workflow.review_closed_for(cycle, track=nomination.track),
@@ -577,10 +575,7 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         attachment = get_object_or_404(
             NominationAttachment, pk=attachment_pk, nomination_id=obj.nomination_id, removed_at__isnull=True
         )
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
+        response = attachment_file_response(attachment)  # Http404 if the file is gone: nothing audited
         audit_record(
             actor=request.user,
             action="attachment.download",
@@ -588,11 +583,6 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             after={"assignment": obj.pk, "nomination": obj.nomination_id},
             request=request,
         )
-        response = FileResponse(handle, content_type=attachment.content_type)
-        response["Content-Disposition"] = content_disposition_header(True, attachment.original_name)
-        response["Content-Length"] = str(attachment.size)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
         return response
 
     def autosave_view(self, request, object_id):

@@ -27,7 +27,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scope import scope_of
+from accounts import guards
 
 from .. import workflow
 from ..exports import _cell as _cell  # the spreadsheet test imports it from here, where it was
@@ -56,8 +56,6 @@ from .common import _error_text
 from .gates import gate_page
 from .notifications import unread_notices
 
-S = AssignmentStatus
-
 
 def urls(model_admin) -> list:
     from . import review_pack, review_remind
@@ -82,8 +80,7 @@ def urls(model_admin) -> list:
 
 
 def _require_staff(request):
-    if not scope_of(request).is_programme_staff:
-        raise PermissionDenied(_("只有业务管理员可以使用评审工作台。"))
+    guards.require_programme_staff(request.user, _("只有业务管理员可以使用评审工作台。"))
 
 
 def _context(model_admin, request, title, **extra):
@@ -196,7 +193,9 @@ def reopen_view(model_admin, request, pk):
         Nomination.objects.select_related("cycle", "zone", "province", "track__field"), pk=pk
     )
     submitted = list(
-        nomination.assignments.filter(status=S.SUBMITTED).select_related("reviewer").order_by("pk")
+        nomination.assignments.filter(status=AssignmentStatus.SUBMITTED)
+        .select_related("reviewer")
+        .order_by("pk")
     )
     form = ReopenForm(request.POST or None, assignments=submitted)
     back = reverse("admin:tracks_review_nomination", args=[nomination.pk])

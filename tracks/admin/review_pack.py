@@ -14,9 +14,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from ..models import Field, Nomination, Track
+from ..models import Field, Nomination, NominationStatus, Track
 from ..panel_pack import panel_pack
-from ..services.ranking import RANKED_STATUSES
 from .review_desk import XLSX, _cycle, _require_staff
 
 FLAG_TEXT = {"few_reviews": gettext_lazy("评审不足3份"), "incomplete": gettext_lazy("评分不完整")}
@@ -32,7 +31,7 @@ def _scope(request, cycle):
     if field_id:
         return get_object_or_404(Field, pk=field_id), None
     first = (
-        Nomination.objects.filter(cycle=cycle, status__in=RANKED_STATUSES)
+        Nomination.objects.filter(cycle=cycle, status__in=NominationStatus.REVIEWED)
         .select_related("track__field")
         .order_by("track__field__order", "track__field__code")
         .first()
@@ -42,7 +41,7 @@ def _scope(request, cycle):
 
 def _choices(cycle):
     tracks = list(
-        Track.objects.filter(nominations__cycle=cycle, nominations__status__in=RANKED_STATUSES)
+        Track.objects.filter(nominations__cycle=cycle, nominations__status__in=NominationStatus.REVIEWED)
         .select_related("field")
         .distinct()
         .order_by("field__order", "name")

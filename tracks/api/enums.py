@@ -9,6 +9,6 @@ these sets is a change of the API to announce in the README's changelog.
 from ..models import LibraryStatus, ListStatus
 
 PUBLIC_LIBRARY_STATUSES = [
-    (value, label) for value, label in LibraryStatus.choices if value != LibraryStatus.EXITED
+    (value, label) for value, label in LibraryStatus.choices if value in LibraryStatus.LIVE
 ]
 PUBLIC_LIST_STATUSES = [(value, label) for value, label in ListStatus.choices if value in ListStatus.PUBLIC]

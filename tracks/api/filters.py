@@ -2,11 +2,14 @@
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from zones.models import Region
 
-from ..models import CycleStatus, LibraryStatus, ListStatus, NominationStatus
+from ..models import CycleStatus, LibraryStatus, NominationStatus
+from .enums import PUBLIC_LIST_STATUSES
 
 # The largest id a PostgreSQL bigint (and SQLite's INTEGER) holds: a larger number is a 400, never a 500.
 MAX_ID = 2**63 - 1
@@ -60,17 +63,40 @@ class LibraryFilter(django_filters.FilterSet):
     zone = django_filters.CharFilter(field_name="zone__key")
 
 
+class ListTrackFilter(IdFilter):
+    """The ``track`` of a search of public lists: one class, in the mode that keeps each surface's meaning.
+
+    ``SCOPED`` (the open API): the lists of that track (scope 按赛道). ``COVERING`` (the /lists/ page): those and any
+    list with an entry of that track, so a field list that ranks the track is found too.
+    """
+
+    SCOPED = "scoped"
+    COVERING = "covering"
+
+    def __init__(self, *args, mode=SCOPED, **kwargs):
+        if mode not in (self.SCOPED, self.COVERING):
+            raise ValueError(f"unknown mode {mode!r}")
+        self.mode = mode
+        kwargs.setdefault("field_name", "track_id")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if self.mode == self.SCOPED or value in EMPTY_VALUES:
+            return super().filter(qs, value)
+        from ..models import ListEntry
+
+        return qs.filter(
+            Q(track_id=value) | Q(pk__in=ListEntry.objects.filter(track_id=value).values("park_list_id"))
+        )
+
+
 class ParkListFilter(django_filters.FilterSet):
     cycle = IdFilter(field_name="cycle__year", max_value=9999, help_text=_("年度，如 2025"))
     cycle_year = IdFilter(field_name="cycle__year", max_value=9999, help_text=_("年度，如 2025"))
     field = django_filters.CharFilter(field_name="field__code")
-    track = IdFilter(field_name="track_id")
+    track = ListTrackFilter(mode=ListTrackFilter.SCOPED)
     status = django_filters.ChoiceFilter(
-        choices=[
-            (ListStatus.NOTICE, ListStatus.NOTICE.label),
-            (ListStatus.PUBLISHED, ListStatus.PUBLISHED.label),
-            (ListStatus.SUPERSEDED, ListStatus.SUPERSEDED.label),
-        ],
+        choices=PUBLIC_LIST_STATUSES,
         help_text="notice | published | superseded",
     )
 

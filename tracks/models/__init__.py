@@ -15,8 +15,8 @@ from .choices import (
 )
 from .cycle import Criterion, Cycle, ProvinceQuota, WindowExtension
 from .library import LibraryEntry, MonitoringReport
-from .lists import FROZEN_LIST_STATUSES, ImmutableListError, ListEntry, Objection, ParkList
-from .nomination import QUOTA_STATUSES, Nomination, NominationAttachment
+from .lists import ImmutableListError, ListEntry, Objection, ParkList
+from .nomination import Nomination, NominationAttachment
 from .public import Announcement, Notification
 from .review import (
     Assignment,
@@ -30,8 +30,6 @@ from .review import (
 from .status_door import StatusDoorClosed
 
 __all__ = [
-    "FROZEN_LIST_STATUSES",
-    "QUOTA_STATUSES",
     "Announcement",
     "AnnouncementKind",
     "Assignment",

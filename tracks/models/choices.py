@@ -35,6 +35,8 @@ class CycleStatus(models.TextChoices):
     PUBLICATION = "publication", pgettext_lazy("cycle phase", "发布")
     CLOSED = "closed", pgettext_lazy("cycle phase", "归档")
 
+    #: Phases in which the nomination window is still to come or open: from formal review on it is history.
+    WINDOW = nonmember(frozenset({"planning", "nomination"}))
     #: Phases in which formal review (受理 / 退回 / 不予受理) and the 补正 of returned nominations go on.
     FORMAL_REVIEW_PHASES = nonmember(frozenset({"nomination", "formal_review", "review"}))
     #: Phases after the whole cycle's review closed: no score changes but through a post-publication reopening.
@@ -85,6 +87,10 @@ class NominationStatus(models.TextChoices):
     REVIEWING = nonmember(frozenset({"accepted", "in_review"}))
     #: Closed review with a result: what a published list's scope decides on.
     RESULT = nonmember(frozenset({"scored", "listed", "not_listed"}))
+    #: Accepted (受理) and on through review to a result; under-reviewed ones are left out.
+    ADMITTED = nonmember(frozenset({"accepted", "in_review", "scored", "listed", "not_listed"}))
+    #: Still in the province's hands: a draft, or returned for 补正.
+    EDITABLE = nonmember(frozenset({"draft", "returned"}))
 
 
 class LibraryStatus(models.TextChoices):
@@ -92,6 +98,9 @@ class LibraryStatus(models.TextChoices):
     KEY = "key", _("重点")
     WATCH = "watch", _("观察")
     EXITED = "exited", _("出库")
+
+    #: In the library (not exited): what the public sees.
+    LIVE = nonmember(frozenset({"cultivating", "key", "watch"}))
 
 
 class CriterionCode(models.TextChoices):
@@ -134,6 +143,8 @@ class ListStatus(models.TextChoices):
     FROZEN = nonmember(frozenset({"published", "superseded"}))
     #: Seen by the public (公示 is public by definition).
     PUBLIC = nonmember(frozenset({"notice", "published", "superseded"}))
+    #: The current public version: on notice or published (a superseded one is history).
+    CURRENT = nonmember(frozenset({"notice", "published"}))
 
 
 class ObjectionStatus(models.TextChoices):

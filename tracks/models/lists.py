@@ -9,8 +9,6 @@ from audit.models import AppendOnlyError
 
 from .choices import ListScope, ListStatus, ObjectionStatus
 
-FROZEN_LIST_STATUSES = (ListStatus.PUBLISHED, ListStatus.SUPERSEDED)
-
 
 class ImmutableListError(AppendOnlyError):
     """A published list or its entries were about to change outside the correction service."""
@@ -18,7 +16,7 @@ class ImmutableListError(AppendOnlyError):
 
 class ParkListQuerySet(models.QuerySet):
     def _refuse_if_frozen(self):
-        if self.filter(status__in=FROZEN_LIST_STATUSES).exists():
+        if self.filter(status__in=ListStatus.FROZEN).exists():
             raise ImmutableListError(_("已发布的榜单不可修改或删除，如需更正请发布更正版本。"))
 
     def update(self, **kwargs):
@@ -114,7 +112,7 @@ class ParkList(models.Model):
                 violation_error_message=_("按赛道的榜单必须指定赛道，按领域的榜单不能指定赛道。"),
             ),
             models.CheckConstraint(
-                condition=~models.Q(status__in=FROZEN_LIST_STATUSES)
+                condition=~models.Q(status__in=tuple(sorted(ListStatus.FROZEN)))
                 | (models.Q(published_at__isnull=False) & ~models.Q(sha256="") & ~models.Q(sm3="")),
                 name="parklist_published_is_stamped",
                 violation_error_message=_("已发布的榜单必须有发布时间和哈希值。"),
@@ -157,7 +155,7 @@ class ParkList(models.Model):
 
     @property
     def is_frozen(self) -> bool:
-        return self.status in FROZEN_LIST_STATUSES
+        return self.status in ListStatus.FROZEN
 
     @property
     def issuing_body(self) -> str:
@@ -170,23 +168,19 @@ class ParkList(models.Model):
         # Only the correction service may touch a published list, and only to mark it superseded.
         if self.pk is not None and not self._state.adding:
             stored = type(self).objects.filter(pk=self.pk).values("status").first()
-            if (
-                stored
-                and stored["status"] in FROZEN_LIST_STATUSES
-                and not getattr(self, "_superseding", False)
-            ):
+            if stored and stored["status"] in ListStatus.FROZEN and not getattr(self, "_superseding", False):
                 raise ImmutableListError(_("已发布的榜单不可修改，如需更正请发布更正版本。"))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if self.is_frozen or type(self).objects.filter(pk=self.pk, status__in=FROZEN_LIST_STATUSES).exists():
+        if self.is_frozen or type(self).objects.filter(pk=self.pk, status__in=ListStatus.FROZEN).exists():
             raise ImmutableListError(_("已发布的榜单不可删除。"))
         return super().delete(*args, **kwargs)
 
 
 class ListEntryQuerySet(models.QuerySet):
     def _refuse_if_frozen(self):
-        if self.filter(park_list__status__in=FROZEN_LIST_STATUSES).exists():
+        if self.filter(park_list__status__in=ListStatus.FROZEN).exists():
             raise ImmutableListError(_("已发布榜单的条目不可修改或删除。"))
 
     def update(self, **kwargs):
@@ -248,7 +242,7 @@ class ListEntry(models.Model):
         return f"{self.park_list} #{self.rank} {self.zone}"
 
     def _refuse_if_frozen(self):
-        if ParkList.objects.filter(pk=self.park_list_id, status__in=FROZEN_LIST_STATUSES).exists():
+        if ParkList.objects.filter(pk=self.park_list_id, status__in=ListStatus.FROZEN).exists():
             raise ImmutableListError(_("已发布榜单的条目不可修改或删除。"))
 
     def save(self, *args, **kwargs):

@@ -11,9 +11,6 @@ from .choices import CultivationModel, NominationStatus, Origin
 from .indicators import Indicators
 from .status_door import StatusGuardedModel, StatusGuardedQuerySet
 
-# Statuses that count against a province's quota, in a fixed order (queries stay byte-identical).
-QUOTA_STATUSES = sorted(NominationStatus.QUOTA)
-
 
 class Nomination(StatusGuardedModel, Indicators):
     """推荐. Its status changes only through tracks.workflow (see status_door)."""

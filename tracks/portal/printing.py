@@ -23,7 +23,6 @@ VOID = "void"
 
 # Final states that never held (or no longer hold) a place in the quota.
 VOID_STATUSES = NominationStatus.FINAL - NominationStatus.QUOTA
-IN_PREPARATION = {NominationStatus.DRAFT, NominationStatus.RETURNED}
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class PrintState:
 def print_state(nomination) -> PrintState:
     """How the 推荐表 of ``nomination`` prints (see the module's docstring)."""
     status = nomination.status
-    if status in IN_PREPARATION:
+    if status in NominationStatus.EDITABLE:
         missing = missing_content(nomination)
         if missing:
             return PrintState(

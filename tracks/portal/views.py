@@ -15,7 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Max, Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,7 @@ from zones.models import Zone
 from zones.search import ranked, zone_rows
 
 from .. import selectors, workflow
+from ..downloads import attachment_file_response
 from ..exports import nominations_workbook
 from ..imports import import_nominations, template_workbook, workbook_bytes
 from ..models import (
@@ -463,9 +464,7 @@ def nomination_detail(request, pk):
         "can_discard": workflow.may_discard(scope_of(request), nomination),
         "status_reason_label": STATUS_REASON_LABELS.get(nomination.status),
         "actions": actions,
-        "missing": missing_for_submit(nomination)
-        if nomination.status in (NominationStatus.DRAFT, NominationStatus.RETURNED)
-        else [],
+        "missing": missing_for_submit(nomination) if nomination.status in NominationStatus.EDITABLE else [],
         "materials": materials,
         "window": _window(nomination.cycle, nomination.province),
         "indicators": _indicator_rows(nomination),
@@ -586,20 +585,6 @@ def _get_attachment(request, pk, attachment_pk):
     )
     attachment.nomination = nomination
     return attachment
-
-
-def attachment_file_response(attachment) -> FileResponse:
-    """The file as a download, never rendered inline (also used by the admin for staff's formal review)."""
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, attachment.original_name)
-    response["Content-Length"] = str(attachment.size)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @portal_view

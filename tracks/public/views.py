@@ -29,7 +29,8 @@ from zones.models import Province, Region, StrategicArea, Zone
 from zones.selectors import province_areas
 
 from .. import selectors
-from ..models import Criterion, LibraryStatus, ListEntry, TrackStatus
+from ..api.filters import ListTrackFilter
+from ..models import Criterion, LibraryStatus, ListEntry, ListStatus, TrackStatus
 from ..services.lists import list_changes, notice_is_open, objection_file
 from . import exports
 from .breakdown import breakdown_summary, list_breakdown
@@ -71,18 +72,13 @@ def list_index(request):
     filters = form.filters() if request.GET else {}
     lists = selectors.lists_public_with_counts()
     status = filters.get("status")
-    lists = (
-        lists.filter(status=status) if status else lists.filter(status__in=selectors.CURRENT_LIST_STATUSES)
-    )
+    lists = lists.filter(status=status) if status else lists.filter(status__in=ListStatus.CURRENT)
     if "year" in filters:
         lists = lists.filter(cycle__year=filters["year"])
     if "field" in filters:
         lists = lists.filter(field__code=filters["field"])
     if "track" in filters:
-        lists = lists.filter(
-            Q(track_id=filters["track"])
-            | Q(pk__in=ListEntry.objects.filter(track_id=filters["track"]).values("park_list_id"))
-        )
+        lists = ListTrackFilter(mode=ListTrackFilter.COVERING).filter(lists, filters["track"])
     if "province" in filters:
         lists = lists.filter(
             pk__in=ListEntry.objects.filter(province__code=filters["province"]).values("park_list_id")
@@ -395,7 +391,7 @@ def track_detail(request, pk):
         .order_by("zone__province__code", "zone__key")
     )
     appearances = list(selectors.list_entries_on_public_lists().filter(track=track))
-    lists = list(selectors.lists_public().filter(track=track, status__in=selectors.CURRENT_LIST_STATUSES))
+    lists = list(selectors.lists_public().filter(track=track, status__in=ListStatus.CURRENT))
     years = {}
     for entry in appearances:
         years.setdefault(entry.park_list.cycle.year, []).append(entry)
@@ -511,7 +507,7 @@ def library_index(request):
         entries = entries.filter(track__field__code=field)
     if province:
         entries = entries.filter(zone__province__code=province)
-    if status in (LibraryStatus.CULTIVATING, LibraryStatus.KEY, LibraryStatus.WATCH):
+    if status in LibraryStatus.LIVE:
         entries = entries.filter(status=status)
     entries = entries.order_by("track__field__order", "track__name", "zone__province__code", "zone__key")
     counts = dict(

@@ -16,6 +16,7 @@ from ..models import (
     LibraryStatus,
     ListStatus,
     Nomination,
+    NominationStatus,
     Objection,
     ParkList,
     Track,
@@ -39,14 +40,12 @@ def lists_public():
 
     corrections = ParkList.objects.filter(supersedes=OuterRef("pk")).order_by("-version")
     return (
-        ParkList.objects.filter(status__in=[ListStatus.NOTICE, ListStatus.PUBLISHED, ListStatus.SUPERSEDED])
+        ParkList.objects.filter(status__in=ListStatus.PUBLIC)
         .select_related("cycle", "field", "track")
         .defer(*HEAVY_LIST_FIELDS)
         .annotate(
             # The published correction that replaced this version, and a correction of it now on public notice.
-            superseded_by_id=Subquery(
-                corrections.filter(status__in=[ListStatus.PUBLISHED, ListStatus.SUPERSEDED]).values("pk")[:1]
-            ),
+            superseded_by_id=Subquery(corrections.filter(status__in=ListStatus.FROZEN).values("pk")[:1]),
             correction_on_notice_id=Subquery(corrections.filter(status=ListStatus.NOTICE).values("pk")[:1]),
             correction_notice_at=Subquery(
                 corrections.filter(status=ListStatus.NOTICE).values("notice_starts_at")[:1]
@@ -112,10 +111,16 @@ def zones_for(scope: Scope):
 
 
 def tracks_selectable(scope: Scope):
-    """Tracks a nomination may name: every active track, and the proposed ones a user of the same province named."""
+    """Tracks a nomination may name: every active track, and the proposed ones a user of the same province named
+    (tracks_choosable for the scope's province)."""
+    return tracks_choosable(scope.province)
+
+
+def tracks_choosable(province):
+    """The one rule of which tracks a nomination of ``province`` may name: every active track, and the proposed ones
+    a user of that province named. Never a merged track (a nomination names the track it was merged into)."""
     from django.contrib.auth import get_user_model
 
-    province = scope.province
     condition = Q(status=TrackStatus.ACTIVE)
     if province is not None:
         proposers = get_user_model().objects.filter(
@@ -123,6 +128,11 @@ def tracks_selectable(scope: Scope):
         )
         condition |= Q(status=TrackStatus.PROPOSED, proposed_by__in=proposers.values("pk"))
     return Track.objects.filter(condition).select_related("field")
+
+
+def track_choosable(track, province) -> bool:
+    """Whether a nomination of ``province`` may name ``track`` (tracks_choosable)."""
+    return tracks_choosable(province).filter(pk=track.pk).exists()
 
 
 def library_entries_for(scope: Scope):
@@ -223,7 +233,7 @@ def may_see_nomination_content(scope: Scope, assignment) -> bool:
         scope.is_authenticated
         and assignment.reviewer.user_id == scope.user_id
         and assignment.pledge_signed_at is not None
-        and assignment.status in (AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED)
+        and assignment.status in {AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED}
     )
 
 
@@ -277,9 +287,6 @@ def peer_reviews_for(scope: Scope, assignment) -> list[dict]:
 # The public site and the open API (issue 5): what anyone may read. Drafts never; objections never; scores and
 # comments of nominations only to their own province, once a list covering them is published.
 
-PUBLIC_LIST_STATUSES = (ListStatus.NOTICE, ListStatus.PUBLISHED, ListStatus.SUPERSEDED)
-CURRENT_LIST_STATUSES = (ListStatus.NOTICE, ListStatus.PUBLISHED)
-
 
 def lists_public_with_counts():
     """lists_public() with ``entry_count`` (a subquery, so filters joining entries never multiply rows)."""
@@ -302,7 +309,7 @@ def list_entries_public(park_list):
     """The ranked entries of a public list, with everything the list page, exports and API show."""
     from ..models import ListEntry
 
-    if park_list.status not in PUBLIC_LIST_STATUSES:
+    if park_list.status not in ListStatus.PUBLIC:
         return ListEntry.objects.none()
     return (
         ListEntry.objects.filter(park_list=park_list)
@@ -325,7 +332,7 @@ def list_versions_public(park_list):
     )
 
 
-def list_entries_on_public_lists(statuses=CURRENT_LIST_STATUSES):
+def list_entries_on_public_lists(statuses=ListStatus.CURRENT):
     """List entries on current public lists (on notice or published), for zone, track and province pages."""
     from ..models import ListEntry
 
@@ -355,21 +362,12 @@ def announcements_public():
 def published_summaries(pairs):
     """{(zone_id, track_id): nomination} with the public facts (origin, model, summary) of the latest accepted
     nomination of each pair; one query."""
-    from ..models import NominationStatus
-
-    accepted = [
-        NominationStatus.ACCEPTED,
-        NominationStatus.IN_REVIEW,
-        NominationStatus.SCORED,
-        NominationStatus.LISTED,
-        NominationStatus.NOT_LISTED,
-    ]
     pairs = set(pairs)
     if not pairs:
         return {}
     zone_ids = {zone for zone, _track in pairs}
     rows = (
-        Nomination.objects.filter(zone_id__in=zone_ids, status__in=accepted)
+        Nomination.objects.filter(zone_id__in=zone_ids, status__in=NominationStatus.ADMITTED)
         .only("zone_id", "track_id", "origin", "cultivation_model", "public_summary", "cycle__year")
         .select_related("cycle")
         .order_by("cycle__year", "pk")
@@ -397,7 +395,7 @@ def province_results(scope: Scope):
     if province is None:
         return []
     published = list(
-        ParkList.objects.filter(status__in=[ListStatus.PUBLISHED, ListStatus.SUPERSEDED])
+        ParkList.objects.filter(status__in=ListStatus.FROZEN)
         .select_related("cycle", "ranking")
         .order_by("status", "-version")  # published before superseded: the current version covers first
     )
@@ -407,7 +405,7 @@ def province_results(scope: Scope):
         Nomination.objects.filter(
             province=province,
             cycle_id__in={pl.cycle_id for pl in published},
-            status__in=["in_review", "scored", "listed", "not_listed", "under_reviewed"],
+            status__in=NominationStatus.REVIEWED - {NominationStatus.ACCEPTED},
         )
         .select_related("cycle", "zone", "track__field")
         .order_by("-cycle__year", "track__field__order", "track__name", "zone__key")

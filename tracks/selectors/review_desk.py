@@ -14,15 +14,12 @@ from ..models import (
     Cycle,
     Field,
     Nomination,
+    NominationStatus,
     RankingSnapshot,
     ReviewerProfile,
     Track,
 )
-from ..services import ranking as ranking_services
 from ..services import review as review_services
-
-S = AssignmentStatus
-IN_REVIEW_NOMINATIONS = ranking_services.RANKED_STATUSES
 
 FLAG_LABELS = {"few_reviews": gettext_lazy("评审不足3份"), "incomplete": gettext_lazy("评分不完整")}
 DECIDED_LABELS = {
@@ -46,10 +43,10 @@ def _counts(prefix: str, cycle: Cycle, now) -> dict:
     status = f"{prefix}status"
     target = f"{prefix}pk" if prefix else "pk"
     return {
-        "invited": Count(target, filter=Q(**{status: S.INVITED})),
-        "accepted": Count(target, filter=Q(**{status: S.ACCEPTED})),
-        "submitted": Count(target, filter=Q(**{status: S.SUBMITTED})),
-        "withdrawn": Count(target, filter=Q(**{f"{status}__in": review_services.WITHDRAWN_STATUSES})),
+        "invited": Count(target, filter=Q(**{status: AssignmentStatus.INVITED})),
+        "accepted": Count(target, filter=Q(**{status: AssignmentStatus.ACCEPTED})),
+        "submitted": Count(target, filter=Q(**{status: AssignmentStatus.SUBMITTED})),
+        "withdrawn": Count(target, filter=Q(**{f"{status}__in": AssignmentStatus.WITHDRAWN})),
         "overdue": Count(target, filter=review_services.overdue_condition(cycle, now, prefix=prefix)),
     }
 
@@ -61,7 +58,7 @@ def panel_progress(cycle: Cycle, now=None) -> dict:
     now = now or timezone.now()
     k = cycle.reviewers_per_nomination
     nominations = list(
-        Nomination.objects.filter(cycle=cycle, status__in=IN_REVIEW_NOMINATIONS)
+        Nomination.objects.filter(cycle=cycle, status__in=NominationStatus.REVIEWED)
         .select_related("zone", "province", "track")
         .annotate(**_counts("assignments__", cycle, now))
         .order_by("track__field_id", "track__name", "zone__key")
@@ -142,7 +139,7 @@ def nomination_panel(nomination: Nomination) -> dict:
         # Its own time, or the cycle's review deadline (which it follows wherever staff move it).
         assignment.due = assignment.due_at or nomination.cycle.review_closes_at
         assignment.overdue = (
-            assignment.status in review_services.PENDING_STATUSES
+            assignment.status in AssignmentStatus.PENDING
             and assignment.due is not None
             and assignment.due < now
         )
@@ -164,7 +161,7 @@ def nomination_panel(nomination: Nomination) -> dict:
         ]
         previous = taken.get(reviewer.pk)
         if previous is not None:
-            if previous.status in review_services.WITHDRAWN_STATUSES:
+            if previous.status in AssignmentStatus.WITHDRAWN:
                 reasons.insert(0, str(review_services.WITHDRAWN_TEXT[previous.status]))
             else:
                 continue  # on it already

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import roles
+from accounts import guards
 from accounts.scope import Scope
 from audit.services import audit_record
 
@@ -51,13 +51,10 @@ _PROGRESS = {
     NominationStatus.LISTED: 4,
     NominationStatus.NOT_LISTED: 4,
 }
-# Library statuses a surviving entry may take over from the merged one (an exited survivor only).
-_LIVE_LIBRARY = (LibraryStatus.KEY, LibraryStatus.CULTIVATING, LibraryStatus.WATCH)
 
 
 def _require_staff(actor):
-    if not roles.is_programme_staff(actor):
-        raise PermissionDenied(_("只有业务管理员可以审核或合并新赛道。"))
+    guards.require_programme_staff(actor, _("只有业务管理员可以审核或合并新赛道。"))
 
 
 def existing_track_named(name: str):
@@ -274,7 +271,7 @@ def _merge_entry(*, actor, entry: LibraryEntry, survivor: LibraryEntry, source: 
     moved_nominations = list(Nomination.objects.filter(library_entry=entry).values_list("pk", flat=True))
     Nomination.objects.filter(pk__in=moved_nominations).update(library_entry=survivor)
     now = timezone.now()
-    if survivor.status == LibraryStatus.EXITED and entry.status in _LIVE_LIBRARY:
+    if survivor.status == LibraryStatus.EXITED and entry.status in LibraryStatus.LIVE:
         before = {"status": survivor.status, "exit_reason": survivor.exit_reason}
         LibraryEntry.objects.filter(pk=survivor.pk).update(
             status=entry.status, exit_reason="", status_changed_at=now

@@ -19,8 +19,6 @@ from ..models import Assignment, AssignmentStatus, ConflictDeclaration, CycleSta
 from . import review as review_services
 from .notifications import notify_many
 
-S = AssignmentStatus
-
 
 def reviewer_of(user) -> ReviewerProfile | None:
     if not getattr(user, "is_authenticated", False):
@@ -76,18 +74,18 @@ def _withdraw_conflicting(*, actor, reviewer, declaration, request):
     affected = list(
         Assignment.objects.filter(reviewer=reviewer, nomination__cycle__status=CycleStatus.REVIEW)
         .filter(target)
-        .filter(status__in=[*review_services.PENDING_STATUSES, S.SUBMITTED])
+        .filter(status__in=AssignmentStatus.ACTIVE)
         .select_related("nomination__cycle", "nomination__zone", "nomination__track", "nomination__province")
         .order_by("nomination_id", "pk")
     )
     removed, kept = [], []
     for assignment in affected:
-        if assignment.status == S.SUBMITTED:
+        if assignment.status == AssignmentStatus.SUBMITTED:
             kept.append(assignment)
             continue
         review_services._lock_nomination_of(assignment)
         current = review_services._locked(assignment)
-        if current.status not in review_services.PENDING_STATUSES:
+        if current.status not in AssignmentStatus.PENDING:
             continue
         try:
             review_services._require_scope_open(current.nomination)
@@ -96,8 +94,8 @@ def _withdraw_conflicting(*, actor, reviewer, declaration, request):
         before = {"status": current.status}
         review_services._conditional(
             current,
-            review_services.PENDING_STATUSES,
-            status=S.CONFLICT,
+            AssignmentStatus.PENDING,
+            status=AssignmentStatus.CONFLICT,
             responded_at=timezone.now(),
             status_reason=declaration.reason,
         )

@@ -7,13 +7,13 @@ The rule for a cycle's criteria lives here once (``validate_criteria``); the adm
 
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from accounts import roles
+from accounts import guards
 from audit.services import audit_record, snapshot
 
 from .. import workflow
@@ -41,8 +41,7 @@ INHERITED_CYCLE_FIELDS = (
 
 
 def require_programme_staff(actor):
-    if not roles.is_programme_staff(actor):
-        raise PermissionDenied(_("只有业务管理员可以管理年度批次和评价维度。"))
+    guards.require_programme_staff(actor, _("只有业务管理员可以管理年度批次和评价维度。"))
 
 
 def format_number(value) -> str:
@@ -372,8 +371,8 @@ def gate_enforce(gate: workflow.Gate, reason: str):
 #: The dates staff may move, and until which phase (the window is history once formal review begins; the review
 #: deadline, once review has closed).
 RESCHEDULABLE = {
-    "nomination_opens_at": (CycleStatus.PLANNING, CycleStatus.NOMINATION),
-    "nomination_closes_at": (CycleStatus.PLANNING, CycleStatus.NOMINATION),
+    "nomination_opens_at": CycleStatus.WINDOW,
+    "nomination_closes_at": CycleStatus.WINDOW,
     "review_opens_at": (CycleStatus.PLANNING, CycleStatus.NOMINATION, CycleStatus.FORMAL_REVIEW),
     "review_closes_at": (
         CycleStatus.PLANNING,

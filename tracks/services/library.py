@@ -17,12 +17,11 @@ reports for are consecutive years that both decline, i.e. revenue fell two years
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import roles
+from accounts import guards
 from audit.services import audit_record
 
 from ..models import LibraryEntry, LibraryStatus, ListEntry, ListStatus, MonitoringReport
@@ -30,8 +29,7 @@ from .nominations import WorkflowError
 
 
 def _require_staff(actor):
-    if not roles.is_programme_staff(actor):
-        raise PermissionDenied(_("只有业务管理员可以调整培育库状态。"))
+    guards.require_programme_staff(actor, _("只有业务管理员可以调整培育库状态。"))
 
 
 def _on_published_list(zone_id: int, track_id: int) -> bool:

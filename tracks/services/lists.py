@@ -32,12 +32,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import roles
+from accounts import guards, roles
 from audit.services import audit_record
 
 from .. import workflow
@@ -78,8 +78,7 @@ EVIDENCE_SIGNATURES = [
 
 
 def _require_staff(actor):
-    if not roles.is_programme_staff(actor):
-        raise PermissionDenied(_("只有业务管理员可以管理榜单。"))
+    guards.require_programme_staff(actor, _("只有业务管理员可以管理榜单。"))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -210,7 +209,7 @@ def list_build(
     exclusions = sorted({int(pk) for pk in exclude})
     with transaction.atomic():
         in_scope = ParkList.objects.filter(cycle=cycle, scope=scope, field=field, track=track)
-        if in_scope.filter(status__in=[ListStatus.NOTICE, ListStatus.PUBLISHED]).exists():
+        if in_scope.filter(status__in=ListStatus.CURRENT).exists():
             raise WorkflowError(
                 _("该范围本批次已有公示中或已发布的榜单；已发布的榜单只能通过更正发布新版本。"),
                 code="exists",
@@ -606,7 +605,7 @@ def _settle_nominations(park_list: ParkList, *, actor) -> None:
 
     in_scope = Nomination.objects.filter(
         cycle_id=park_list.cycle_id,
-        status__in=[NominationStatus.SCORED, NominationStatus.LISTED, NominationStatus.NOT_LISTED],
+        status__in=NominationStatus.RESULT,
     )
     if park_list.scope == ListScope.TRACK:
         in_scope = in_scope.filter(track_id=park_list.track_id)

@@ -28,7 +28,6 @@ from zones.models import Province
 
 from .. import selectors, workflow
 from ..models import (
-    QUOTA_STATUSES,
     Cycle,
     CycleStatus,
     LibraryEntry,
@@ -119,7 +118,7 @@ def province_quota(cycle: Cycle, province) -> int:
 
 
 def quota_used(cycle: Cycle, province, *, exclude=None) -> int:
-    used = Nomination.objects.filter(cycle=cycle, province=province, status__in=QUOTA_STATUSES)
+    used = Nomination.objects.filter(cycle=cycle, province=province, status__in=NominationStatus.QUOTA)
     if exclude is not None:
         used = used.exclude(pk=exclude.pk)
     return used.count()
@@ -300,15 +299,33 @@ def _notify_transition(nomination: Nomination, action: str, actor, reason: str, 
 # Create and edit
 
 
+def _track_refusal() -> ValidationError:
+    return ValidationError(
+        {
+            "track": ValidationError(
+                _("不能选择该新赛道：请选择已启用的新赛道或本省提议的新赛道。"), code="track"
+            )
+        }
+    )
+
+
+def _check_track(track, province) -> None:
+    """Enforce selectors.track_choosable on a (canonical) track a nomination of ``province`` is to name."""
+    if track is not None and not selectors.track_choosable(track, province):
+        raise _track_refusal()
+
+
 def nomination_create(
     *, actor, cycle: Cycle, zone, track, data: dict | None = None, request=None
 ) -> Nomination:
-    """Start a draft for a zone. Zone preparers for their own zone, officials for any zone of their province."""
+    """Start a draft for a zone. Zone preparers for their own zone, officials for any zone of their province; the
+    track must be one the province may choose (selectors.tracks_choosable, after a merge the track merged into)."""
     if not workflow.may_create_for_zone(Scope.of(actor), zone):
         raise PermissionDenied(_("您无权为该高新区创建推荐。"))
     _check_phase_for_drafts(cycle)
     _check_window(cycle, zone.province)
     track = _canonical(track)
+    _check_track(track, zone.province)
     nomination = Nomination(cycle=cycle, province=zone.province, zone=zone, track=track, created_by=actor)
     for name, value in (data or {}).items():
         if name in EDITABLE_FIELDS and name != "track":
@@ -346,7 +363,7 @@ def nominations_create_many(*, actor, cycle: Cycle, rows: list[tuple], request=N
     """Start many drafts at once (the Excel import): ``nomination_create`` for each (zone, track, data) of ``rows``.
 
     The permission is checked once per zone and the window once per province, the tracks are canonicalised from one
-    query, the fields are validated without per-row queries (the foreign keys are objects already read; the
+    query (and checked against the province's choosable tracks, one query a province), the fields are validated without per-row queries (the foreign keys are objects already read; the
     (cycle, zone, track) uniqueness is the caller's to check, and the database enforces every constraint), and the
     nominations and their audit events are written with ``bulk_create``. Returns (nominations, errors): errors[i]
     lists the messages refusing rows[i], as ``nomination_create`` would raise them; when any row is refused nothing
@@ -360,6 +377,7 @@ def nominations_create_many(*, actor, cycle: Cycle, rows: list[tuple], request=N
     allowed: dict = {}
     windows: dict = {}
     canonical = _canonical_many([track for _zone, track, _data in rows])
+    choosable: dict = {}
     nominations = []
     for index, (zone, track, data) in enumerate(rows):
         if zone.pk not in allowed:
@@ -379,6 +397,11 @@ def nominations_create_many(*, actor, cycle: Cycle, rows: list[tuple], request=N
             errors[index].extend(windows[province.pk])
             continue
         track = canonical.get(track.pk, track) if track is not None else None
+        if province.pk not in choosable:
+            choosable[province.pk] = set(selectors.tracks_choosable(province).values_list("pk", flat=True))
+        if track is not None and track.pk not in choosable[province.pk]:
+            errors[index].extend(_track_refusal().messages)
+            continue
         nomination = Nomination(cycle=cycle, province=province, zone=zone, track=track, created_by=actor)
         for name, value in (data or {}).items():
             if name in EDITABLE_FIELDS and name != "track":
@@ -423,7 +446,8 @@ def nominations_create_many(*, actor, cycle: Cycle, rows: list[tuple], request=N
 
 
 def nomination_update(*, actor, nomination: Nomination, data: dict, version: int | None = None, request=None):
-    """Edit the content of a draft or a returned nomination; a stale version is refused."""
+    """Edit the content of a draft or a returned nomination; a stale version is refused, and so is a new track the
+    province may not choose (selectors.tracks_choosable)."""
     if not workflow.may_edit(Scope.of(actor), nomination):
         raise PermissionDenied(_("当前状态下您不能修改该推荐。"))
     with transaction.atomic():
@@ -436,6 +460,8 @@ def nomination_update(*, actor, nomination: Nomination, data: dict, version: int
         for name, value in data.items():
             if name == "track" and value is not None and value.pk != current.track_id:
                 value = _canonical(value)
+                if value.pk != current.track_id:
+                    _check_track(value, current.province)
             if name in EDITABLE_FIELDS:
                 setattr(current, name, value)
         current.version += 1
@@ -733,7 +759,7 @@ def window_extension_grant(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("请填写延期理由。")}, code="reason_required")
-    if cycle.status not in (CycleStatus.PLANNING, CycleStatus.NOMINATION):
+    if cycle.status not in CycleStatus.WINDOW:
         raise ValidationError(
             _("推荐窗口只能在“推荐”阶段延期；本批次处于“%(phase)s”阶段。")
             % {"phase": cycle.get_status_display()},

@@ -82,10 +82,6 @@ MIN_NORMALISE = 3  # below this many scored nominations a reviewer's scores stay
 TRIM_FROM = 5  # from this many scores on, drop one highest and one lowest
 SQRT_PRECISION = 50
 
-# Nominations that reached review; drafts, returned, rejected and withdrawn ones are never ranked. Under-reviewed
-# ones stay in the inputs (flagged, not ranked), so the inputs read the same before and after review closes.
-RANKED_STATUSES = tuple(sorted(NominationStatus.REVIEWED))
-
 TWO_PLACES = Decimal("0.01")
 
 
@@ -574,7 +570,7 @@ def collect_inputs(cycle: Cycle) -> dict:
             "field": row["track__field_id"],
             "final_submitted_at": _iso(row["final_submitted_at"]),
         }
-        for row in Nomination.objects.filter(cycle=cycle, status__in=RANKED_STATUSES)
+        for row in Nomination.objects.filter(cycle=cycle, status__in=NominationStatus.REVIEWED)
         .values("id", "zone_id", "province_id", "track_id", "track__field_id")
         .annotate(
             final_submitted_at=Max("assignments__submitted_at", filter=Q(assignments__status=submitted))
@@ -587,7 +583,7 @@ def collect_inputs(cycle: Cycle) -> dict:
         for nomination, reviewer, code, value in Score.objects.filter(
             assignment__status=submitted,
             assignment__nomination__cycle=cycle,
-            assignment__nomination__status__in=RANKED_STATUSES,
+            assignment__nomination__status__in=NominationStatus.REVIEWED,
             criterion__cycle=cycle,
         )
         .values_list("assignment__nomination_id", "assignment__reviewer_id", "criterion__code", "value")

@@ -26,10 +26,8 @@ from audit.services import audit_record
 from mail import rules as mail_rules
 
 from .. import workflow
-from ..models import Assignment, AssignmentStatus, Cycle, CycleStatus, Notification
+from ..models import Assignment, AssignmentStatus, Cycle, CycleStatus, NominationStatus, Notification
 from . import review as review_services
-
-S = AssignmentStatus
 
 STATE_LABELS = {
     "unanswered": gettext_lazy("未答复邀请"),
@@ -75,8 +73,8 @@ def pending_assignments(cycle: Cycle, *, field=None, reviewer_ids=None, now=None
     """The cycle's unfinished assignments (open scopes only), worst first: most late, then earliest due."""
     now = now or timezone.now()
     queryset = (
-        Assignment.objects.filter(nomination__cycle=cycle, status__in=review_services.PENDING_STATUSES)
-        .filter(nomination__status__in=review_services.ASSIGNABLE_NOMINATIONS)
+        Assignment.objects.filter(nomination__cycle=cycle, status__in=AssignmentStatus.PENDING)
+        .filter(nomination__status__in=NominationStatus.REVIEWING)
         .select_related(
             "reviewer__user",
             "nomination__cycle",
@@ -96,7 +94,7 @@ def pending_assignments(cycle: Cycle, *, field=None, reviewer_ids=None, now=None
         nomination = assignment.nomination
         if nomination.track.field_id in closed_fields or nomination.track_id in closed_tracks:
             continue
-        if assignment.status == S.INVITED:
+        if assignment.status == AssignmentStatus.INVITED:
             state = "unanswered"
         elif assignment.score_count:
             state = "draft"

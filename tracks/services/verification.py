@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from ..models import FROZEN_LIST_STATUSES, CriterionCode, ListScope, ListStatus, ParkList, ReviewReopening
+from ..models import CriterionCode, ListScope, ListStatus, ParkList, ReviewReopening
 from .hashing import canonical_json, sha256_hex, sm3_hex
 from .lists import CRITERION_COLUMNS, EXCLUSIONS_KEY, NAME_KEYS, list_content, select_rows
 from .ranking import collect_inputs, rank_inputs
@@ -190,7 +190,7 @@ class Verification:
 def list_verify(park_list: ParkList) -> Verification:
     """The three checks of ``manage.py verify_list``; a list verifies when ``.problems`` is empty."""
     warnings: list[str] = []
-    if park_list.status not in FROZEN_LIST_STATUSES:
+    if park_list.status not in ListStatus.FROZEN:
         return Verification([_("该榜单尚未发布，没有可校验的发布数据。")], [], [], warnings)
     hashes = list_verify_hashes(park_list, warnings)
     inputs = park_list.inputs

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from publishing.verify import verify_files
-from tracks.models import FROZEN_LIST_STATUSES, ParkList
+from tracks.models import ListStatus, ParkList
 from tracks.services.verification import list_verify
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, ids, all=False, **options):  # noqa: A002 - the option is --all
         if all:
-            lists = list(ParkList.objects.filter(status__in=FROZEN_LIST_STATUSES).order_by("pk"))
+            lists = list(ParkList.objects.filter(status__in=ListStatus.FROZEN).order_by("pk"))
         elif ids:
             found = ParkList.objects.in_bulk(ids)
             missing = [pk for pk in ids if pk not in found]
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             )
             result = list_verify(park_list)
             # (4) the published files against their manifest and the hashes (publishing/verify.py)
-            published = verify_files(park_list) if park_list.status in FROZEN_LIST_STATUSES else None
+            published = verify_files(park_list) if park_list.status in ListStatus.FROZEN else None
             for label, problems in (
                 (_("校验值（SHA-256、SM3）与榜单条目"), result.hashes),
                 (_("按存储的计算输入重新计算"), result.reproduction),

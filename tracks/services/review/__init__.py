@@ -65,13 +65,9 @@ from .scores import (
     score_submit,
 )
 from .states import (
-    ACTIVE_STATUSES,
-    ASSIGNABLE_NOMINATIONS,
     LATE_ASSIGNMENT_DAYS,
-    PENDING_STATUSES,
     PLEDGE_TEXT,
     PLEDGE_VERSION,
-    WITHDRAWN_STATUSES,
     WITHDRAWN_TEXT,
     ReviewError,
     StaleVersion,
@@ -88,15 +84,11 @@ from .states import (
 )
 
 __all__ = [
-    "ACTIVE_STATUSES",
-    "ASSIGNABLE_NOMINATIONS",
     "CONFLICT_TEXT",
     "LATE_ASSIGNMENT_DAYS",
-    "PENDING_STATUSES",
     "PLEDGE_TEXT",
     "PLEDGE_VERSION",
     "TWO_PLACES",
-    "WITHDRAWN_STATUSES",
     "WITHDRAWN_TEXT",
     "Affiliation",
     "AutoResult",

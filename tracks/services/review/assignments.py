@@ -36,12 +36,8 @@ from .conflict_rule import (
 )
 from .planning import Choice, Exclusion, PanelReviewer, Plan, PlanNomination, plan_assignments
 from .states import (
-    ACTIVE_STATUSES,
-    ASSIGNABLE_NOMINATIONS,
-    PENDING_STATUSES,
     PLEDGE_TEXT,
     PLEDGE_VERSION,
-    WITHDRAWN_STATUSES,
     WITHDRAWN_TEXT,
     ReviewError,
     _conditional,
@@ -57,9 +53,6 @@ from .states import (
     assignments_link,
     due_for_new,
 )
-
-S = AssignmentStatus
-
 
 # ---------------------------------------------------------------------------------------------------------------
 # Automatic assignment: reading the inputs, writing the plan
@@ -149,7 +142,9 @@ def _panel_inputs(cycle: Cycle, nominations: list[Nomination]):
         .annotate(
             cycle_load=Count(
                 "assignments",
-                filter=Q(assignments__nomination__cycle=cycle, assignments__status__in=ACTIVE_STATUSES),
+                filter=Q(
+                    assignments__nomination__cycle=cycle, assignments__status__in=AssignmentStatus.ACTIVE
+                ),
                 distinct=True,
             )
         )
@@ -203,7 +198,7 @@ def _fill(
         Assignment(
             reviewer=reviewers[c.reviewer_id],
             nomination=result.nominations[c.nomination_id],
-            status=S.INVITED,
+            status=AssignmentStatus.INVITED,
             assigned_by=assigned_by,
             explanation=_("%(label)s：%(value)s")
             % {"label": label or _("自动分配"), "value": result.explain_choice(c)},
@@ -241,7 +236,7 @@ def _assignable_nominations(cycle: Cycle, field=None, ids=None):
     """The nominations to plan for, row-locked on PostgreSQL so a hand-made assignment cannot slip in between."""
     queryset = (
         Nomination.objects.select_for_update(of=("self",))
-        .filter(cycle=cycle, status__in=ASSIGNABLE_NOMINATIONS)
+        .filter(cycle=cycle, status__in=NominationStatus.REVIEWING)
         .select_related("cycle", "province", "zone", "track__field")
     )
     if field is not None:
@@ -290,9 +285,9 @@ def assignment_auto(*, cycle: Cycle, actor, field=None, dry_run: bool = False, r
 def assignment_plan_preview(cycle: Cycle) -> AutoResult:
     """What the automatic assignment would give the cycle's accepted nominations now (nothing written, no lock):
     the 评审 gate's reviewer check."""
-    nominations = Nomination.objects.filter(cycle=cycle, status__in=ASSIGNABLE_NOMINATIONS).select_related(
-        "cycle", "province", "zone", "track__field"
-    )
+    nominations = Nomination.objects.filter(
+        cycle=cycle, status__in=NominationStatus.REVIEWING
+    ).select_related("cycle", "province", "zone", "track__field")
     if cycle.status == CycleStatus.REVIEW:
         nominations = workflow.in_open_scope(nominations, cycle)
     nominations = list(nominations.order_by("pk"))
@@ -307,7 +302,7 @@ def _refill_after_withdrawal(assignment: Assignment, actor, request=None) -> Aut
     """A decline or a conflict gives the nomination a new reviewer from its panel (inside the caller's transaction)."""
     nomination = assignment.nomination
     cycle = nomination.cycle
-    if cycle.status != CycleStatus.REVIEW or nomination.status not in ASSIGNABLE_NOMINATIONS:
+    if cycle.status != CycleStatus.REVIEW or nomination.status not in NominationStatus.REVIEWING:
         return None
     nominations = _assignable_nominations(cycle, ids=[nomination.pk])
     label = _("自动补派（原专家%(why)s）") % {"why": assignment.get_status_display()}
@@ -366,7 +361,7 @@ def _check_may_assign(reviewer: ReviewerProfile, nomination: Nomination):
         )
     previous = Assignment.objects.filter(reviewer=reviewer, nomination=nomination).only("status").first()
     if previous is not None:
-        if previous.status in WITHDRAWN_STATUSES:
+        if previous.status in AssignmentStatus.WITHDRAWN:
             message = _("不能指派%(reviewer)s：%(why)s。") % {
                 "reviewer": reviewer.name,
                 "why": WITHDRAWN_TEXT[previous.status],
@@ -390,7 +385,7 @@ def _create_by_hand(*, actor, nomination, reviewer, reason, due_at, request, rep
     assignment = Assignment.objects.create(
         reviewer=reviewer,
         nomination=nomination,
-        status=S.INVITED,
+        status=AssignmentStatus.INVITED,
         assigned_by=actor,
         explanation=explanation,
         due_at=due_for_new(nomination.cycle, now, own=due_at),
@@ -426,7 +421,7 @@ def assignment_add(
     with transaction.atomic():
         current = _locked_nomination(nomination)
         _require_scope_open(current)
-        if current.status not in ASSIGNABLE_NOMINATIONS:
+        if current.status not in NominationStatus.REVIEWING:
             raise ReviewError(
                 _("推荐当前状态为“%(status)s”，不能分配评审专家。")
                 % {"status": current.get_status_display()},
@@ -451,12 +446,12 @@ def assignment_replace(
         nomination = _locked_nomination(assignment.nomination)
         old = _locked(assignment)
         _require_scope_open(nomination)
-        if old.status not in PENDING_STATUSES:
+        if old.status not in AssignmentStatus.PENDING:
             raise _state_error(old, _("替换"))
         reviewer = ReviewerProfile.objects.select_related("zone", "user").get(pk=reviewer.pk)
         _check_may_assign(reviewer, nomination)
         before = {"status": old.status}
-        _conditional(old, PENDING_STATUSES, status=S.REMOVED, status_reason=reason)
+        _conditional(old, AssignmentStatus.PENDING, status=AssignmentStatus.REMOVED, status_reason=reason)
         audit_record(
             actor=actor,
             action="assignment.remove",
@@ -498,7 +493,7 @@ def assignment_accept(*, actor, assignment: Assignment, pledge: bool, request=No
         current = _locked(assignment)
         _require_own(actor, current)
         _require_scope_open(current.nomination)
-        if current.status != S.INVITED:
+        if current.status != AssignmentStatus.INVITED:
             raise _state_error(current, _("接受"))
         reasons = reviewer_conflicts(current.reviewer, current.nomination)
         if reasons:
@@ -508,12 +503,18 @@ def assignment_accept(*, actor, assignment: Assignment, pledge: bool, request=No
                 code="conflict",
             )
         now = timezone.now()
-        _conditional(current, (S.INVITED,), status=S.ACCEPTED, responded_at=now, pledge_signed_at=now)
+        _conditional(
+            current,
+            (AssignmentStatus.INVITED,),
+            status=AssignmentStatus.ACCEPTED,
+            responded_at=now,
+            pledge_signed_at=now,
+        )
         audit_record(
             actor=actor,
             action="assignment.accept",
             obj=current,
-            before={"status": S.INVITED},
+            before={"status": AssignmentStatus.INVITED},
             after={
                 "status": current.status,
                 "pledge_signed_at": now,
@@ -532,16 +533,20 @@ def assignment_decline(*, actor, assignment: Assignment, reason: str = "", reque
         _lock_nomination_of(assignment)
         current = _locked(assignment)
         _require_own(actor, current)
-        if current.status != S.INVITED:
+        if current.status != AssignmentStatus.INVITED:
             raise _state_error(current, _("谢绝"))
         _conditional(
-            current, (S.INVITED,), status=S.DECLINED, responded_at=timezone.now(), status_reason=reason
+            current,
+            (AssignmentStatus.INVITED,),
+            status=AssignmentStatus.DECLINED,
+            responded_at=timezone.now(),
+            status_reason=reason,
         )
         audit_record(
             actor=actor,
             action="assignment.decline",
             obj=current,
-            before={"status": S.INVITED},
+            before={"status": AssignmentStatus.INVITED},
             after={"status": current.status},
             reason=reason,
             request=request,
@@ -562,11 +567,15 @@ def assignment_declare_conflict(*, actor, assignment: Assignment, reason: str, r
         _lock_nomination_of(assignment)
         current = _locked(assignment)
         _require_own(actor, current)
-        if current.status not in PENDING_STATUSES:
+        if current.status not in AssignmentStatus.PENDING:
             raise _state_error(current, _("申报回避"))
         before = {"status": current.status}
         _conditional(
-            current, PENDING_STATUSES, status=S.CONFLICT, responded_at=timezone.now(), status_reason=reason
+            current,
+            AssignmentStatus.PENDING,
+            status=AssignmentStatus.CONFLICT,
+            responded_at=timezone.now(),
+            status_reason=reason,
         )
         declaration = ConflictDeclaration.objects.create(
             reviewer=current.reviewer, nomination=current.nomination, reason=reason

@@ -22,8 +22,6 @@ from ...models import (
 from ..nominations import nominations_transition_bulk
 from ..notifications import notify
 from .states import (
-    ASSIGNABLE_NOMINATIONS,
-    PENDING_STATUSES,
     ReviewError,
     _conditional,
     _locked_nomination,
@@ -31,8 +29,6 @@ from .states import (
     assignment_link,
     assignments_link,
 )
-
-S = AssignmentStatus
 
 
 def review_close_nominations(*, actor, cycle: Cycle, nominations, reason: str = "", request=None) -> dict:
@@ -46,7 +42,7 @@ def review_close_nominations(*, actor, cycle: Cycle, nominations, reason: str = 
     )
     pending = list(
         Assignment.objects.select_for_update(of=("self",))
-        .filter(nomination_id__in=ids, status__in=PENDING_STATUSES)
+        .filter(nomination_id__in=ids, status__in=AssignmentStatus.PENDING)
         .select_related("reviewer__user")
         .order_by("pk")
     )
@@ -55,11 +51,13 @@ def review_close_nominations(*, actor, cycle: Cycle, nominations, reason: str = 
         for status in sorted({a.status for a in pending}):
             Assignment.objects.filter(
                 pk__in=[a.pk for a in pending if a.status == status], status=status
-            ).update(status=S.INCOMPLETE, status_reason=closing_reason, version=F("version") + 1)
+            ).update(
+                status=AssignmentStatus.INCOMPLETE, status_reason=closing_reason, version=F("version") + 1
+            )
         audit_records_bulk(
             actor=actor,
             action="assignment.close",
-            records=[(a, {"status": a.status}, {"status": S.INCOMPLETE}) for a in pending],
+            records=[(a, {"status": a.status}, {"status": AssignmentStatus.INCOMPLETE}) for a in pending],
             reason=closing_reason,
             request=request,
         )
@@ -79,8 +77,8 @@ def review_close_nominations(*, actor, cycle: Cycle, nominations, reason: str = 
                 event="assignment.closed",
             )
     reviewing = (
-        Nomination.objects.filter(pk__in=ids, status__in=ASSIGNABLE_NOMINATIONS)
-        .annotate(reviews=Count("assignments", filter=Q(assignments__status=S.SUBMITTED)))
+        Nomination.objects.filter(pk__in=ids, status__in=NominationStatus.REVIEWING)
+        .annotate(reviews=Count("assignments", filter=Q(assignments__status=AssignmentStatus.SUBMITTED)))
         .values_list("pk", "reviews")
     )
     scored = [pk for pk, reviews in reviewing if reviews >= workflow.MIN_REVIEWS]
@@ -190,7 +188,7 @@ def nomination_review_reopen(
             )
         chosen = list(
             Assignment.objects.select_for_update(of=("self",))
-            .filter(nomination=current, pk__in=[a.pk for a in assignments], status=S.SUBMITTED)
+            .filter(nomination=current, pk__in=[a.pk for a in assignments], status=AssignmentStatus.SUBMITTED)
             .select_related("reviewer__user")
             .order_by("pk")
         )
@@ -204,7 +202,11 @@ def nomination_review_reopen(
         for assignment in chosen:
             before = {"status": assignment.status, "submitted_at": assignment.submitted_at}
             _conditional(
-                assignment, (S.SUBMITTED,), status=S.ACCEPTED, submitted_at=None, status_reason=reason
+                assignment,
+                (AssignmentStatus.SUBMITTED,),
+                status=AssignmentStatus.ACCEPTED,
+                submitted_at=None,
+                status_reason=reason,
             )
             audit_record(
                 actor=actor,
@@ -239,7 +241,7 @@ def nomination_review_reopen(
 
 def _close_reopening_if_done(reopening: ReviewReopening, now) -> None:
     """A reopening is done when every assignment it reopened is submitted again (inside score_submit)."""
-    if reopening.assignments.exclude(status=S.SUBMITTED).exists():
+    if reopening.assignments.exclude(status=AssignmentStatus.SUBMITTED).exists():
         return
     if ReviewReopening.objects.filter(pk=reopening.pk, closed_at__isnull=True).update(closed_at=now):
         reopening.closed_at = now

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 
-from ...models import Assignment, Cycle
+from ...models import Assignment, AssignmentStatus, Cycle
 from ..notifications import notify
-from .states import PENDING_STATUSES, _require_staff, assignments_link
+from .states import _require_staff, assignments_link
 
 
 def overdue_condition(cycle: Cycle, now, prefix: str = "") -> Q:
@@ -18,7 +18,7 @@ def overdue_condition(cycle: Cycle, now, prefix: str = "") -> Q:
     due = Q(**{f"{prefix}due_at__lt": now})
     if cycle.review_closes_at is not None and cycle.review_closes_at < now:
         due |= Q(**{f"{prefix}due_at__isnull": True})
-    return Q(**{f"{prefix}status__in": PENDING_STATUSES}) & due
+    return Q(**{f"{prefix}status__in": AssignmentStatus.PENDING}) & due
 
 
 def reminders_send(*, actor, cycle: Cycle, now=None, request=None) -> int:

@@ -4,8 +4,8 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ...models import AssignmentStatus
 from .conflict_rule import Affiliation, Target, conflict_reasons
-from .states import ACTIVE_STATUSES
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class PlanNomination:
 
     @property
     def active(self) -> int:
-        return sum(1 for status in self.assigned.values() if status in ACTIVE_STATUSES)
+        return sum(1 for status in self.assigned.values() if status in AssignmentStatus.ACTIVE)
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def plan_assignments(nominations, reviewers, declarations, k: int) -> Plan:
             if nomination.field_id not in reviewer.field_ids:
                 continue
             status = nomination.assigned.get(reviewer.id)
-            if status in ACTIVE_STATUSES:
+            if status in AssignmentStatus.ACTIVE:
                 continue  # already on it
             reasons = []
             if status is not None:

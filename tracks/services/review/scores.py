@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 
 from ... import workflow
-from ...models import Assignment, AssignmentStatus, Criterion, Cycle, CycleStatus, Score
+from ...models import Assignment, AssignmentStatus, Criterion, Cycle, CycleStatus, NominationStatus, Score
 from ..notifications import notify
 from .closing import _close_reopening_if_done
 from .states import (
-    ASSIGNABLE_NOMINATIONS,
     ReviewError,
     StaleVersion,
     _conditional,
@@ -26,8 +25,6 @@ from .states import (
     assignment_link,
     open_reopening,
 )
-
-S = AssignmentStatus
 
 TWO_PLACES = Decimal("0.01")
 
@@ -81,7 +78,7 @@ def _prepare_scoring(actor, assignment: Assignment, version) -> tuple[Assignment
     current = _locked(assignment)
     _require_own(actor, current)
     cycle = current.nomination.cycle
-    if current.status != S.ACCEPTED:
+    if current.status != AssignmentStatus.ACCEPTED:
         raise _state_error(current, _("修改评分"))
     if version is not None and int(version) != current.version:
         raise StaleVersion(
@@ -96,7 +93,7 @@ def _prepare_scoring(actor, assignment: Assignment, version) -> tuple[Assignment
     current.reopening = open_reopening(current)
     if current.reopening is None:
         _require_scope_open(current.nomination)
-        if current.nomination.status not in ASSIGNABLE_NOMINATIONS:
+        if current.nomination.status not in NominationStatus.REVIEWING:
             raise ReviewError(
                 _("推荐当前状态为“%(status)s”，评分不能再修改。")
                 % {"status": current.nomination.get_status_display()},
@@ -194,7 +191,7 @@ def score_save(*, actor, assignment: Assignment, values: dict, version: int, req
         if (
             changed
         ):  # an unchanged draft keeps its version, so another open window is not made stale for nothing
-            _conditional(current, (S.ACCEPTED,))
+            _conditional(current, (AssignmentStatus.ACCEPTED,))
             audit_record(
                 actor=actor, action="score.draft", obj=current, before=before, after=after, request=request
             )
@@ -243,14 +240,16 @@ def score_submit(
         before = _score_state(existing.values())
         _write_scores(current, criteria, existing, parsed, final_comments)
         now = timezone.now()
-        _conditional(current, (S.ACCEPTED,), status=S.SUBMITTED, submitted_at=now)
+        _conditional(
+            current, (AssignmentStatus.ACCEPTED,), status=AssignmentStatus.SUBMITTED, submitted_at=now
+        )
         if current.reopening is not None:
             _close_reopening_if_done(current.reopening, now)
         audit_record(
             actor=actor,
             action="score.submit",
             obj=current,
-            before={"status": S.ACCEPTED, "scores": before},
+            before={"status": AssignmentStatus.ACCEPTED, "scores": before},
             after={
                 "status": current.status,
                 "submitted_at": now,
@@ -272,7 +271,7 @@ def score_reopen(*, actor, assignment: Assignment, reason: str, request=None) ->
         raise ReviewError(_("重新开放评分必须填写理由。"), code="reason_required")
     with transaction.atomic():
         current = _locked(assignment)
-        if current.status != S.SUBMITTED:
+        if current.status != AssignmentStatus.SUBMITTED:
             raise _state_error(current, _("重新开放"))
         if current.nomination.cycle.status in CycleStatus.AFTER_REVIEW or workflow.review_closed_for(
             current.nomination.cycle, track=current.nomination.track
@@ -284,7 +283,13 @@ def score_reopen(*, actor, assignment: Assignment, reason: str, request=None) ->
                 code="review_closed",
             )
         before = {"status": current.status, "submitted_at": current.submitted_at}
-        _conditional(current, (S.SUBMITTED,), status=S.ACCEPTED, submitted_at=None, status_reason=reason)
+        _conditional(
+            current,
+            (AssignmentStatus.SUBMITTED,),
+            status=AssignmentStatus.ACCEPTED,
+            submitted_at=None,
+            status_reason=reason,
+        )
         audit_record(
             actor=actor,
             action="score.reopen",

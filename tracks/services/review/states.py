@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import roles
+from accounts import guards
 
 from ... import workflow
 from ...models import (
@@ -20,21 +20,10 @@ from ...models import (
     Cycle,
     CycleStatus,
     Nomination,
-    NominationStatus,
     ReviewReopening,
 )
 from ..notifications import notify
 
-S = AssignmentStatus
-
-#: Assignments that count towards a nomination's K reviewers.
-ACTIVE_STATUSES = tuple(sorted(S.ACTIVE))
-#: Assignments still waiting for the reviewer (an answer or a submission): these can be overdue.
-PENDING_STATUSES = tuple(sorted(S.PENDING))
-#: Answers that take a reviewer off a nomination for good.
-WITHDRAWN_STATUSES = tuple(sorted(S.WITHDRAWN))
-#: Nominations that can be given reviewers (while their scope's review is open).
-ASSIGNABLE_NOMINATIONS = tuple(sorted(NominationStatus.REVIEWING))
 #: A replacement or an addition made after the cycle's deadline is due this many days later.
 LATE_ASSIGNMENT_DAYS = 3
 
@@ -47,9 +36,9 @@ PLEDGE_TEXT = gettext_lazy(
 )
 
 WITHDRAWN_TEXT = {
-    S.DECLINED: gettext_lazy("此前已谢绝该任务"),
-    S.CONFLICT: gettext_lazy("此前已申报回避"),
-    S.REMOVED: gettext_lazy("此前已被撤换"),
+    AssignmentStatus.DECLINED: gettext_lazy("此前已谢绝该任务"),
+    AssignmentStatus.CONFLICT: gettext_lazy("此前已申报回避"),
+    AssignmentStatus.REMOVED: gettext_lazy("此前已被撤换"),
 }
 
 
@@ -67,8 +56,7 @@ class StaleVersion(ReviewError):
 
 
 def _require_staff(actor):
-    if not roles.is_programme_staff(actor):
-        raise PermissionDenied(_("只有业务管理员可以管理评审任务。"))
+    guards.require_programme_staff(actor, _("只有业务管理员可以管理评审任务。"))
 
 
 def _require_review_open(cycle: Cycle):
