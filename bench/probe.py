@@ -352,7 +352,7 @@ def cmd_ranking() -> None:
     from django.db.models import Avg, Count
 
     from tracks.models import AssignmentStatus, Cycle, NominationStatus, Score
-    from tracks.services.ranking import collect_inputs, rank_inputs, ranking_compute
+    from tracks.services.ranking import ranking_compute, ranking_inputs_collect, ranking_results_compute
 
     cycle = (
         Cycle.objects.filter(nominations__assignments__status=AssignmentStatus.SUBMITTED)
@@ -379,8 +379,8 @@ def cmd_ranking() -> None:
 
     sql_floor()  # warm the buffers for both sides alike
     sql_s, rows = _median_time(sql_floor, max(5, repeat))
-    collect_s, inputs = _median_time(lambda: collect_inputs(cycle), repeat)
-    rank_s, _results = _median_time(lambda: rank_inputs(inputs), repeat)
+    collect_s, inputs = _median_time(lambda: ranking_inputs_collect(cycle), repeat)
+    rank_s, _results = _median_time(lambda: ranking_results_compute(inputs), repeat)
 
     def compute_rolled_back():
         with transaction.atomic():

@@ -547,8 +547,8 @@ def render(results: dict) -> str:
             "| step | seconds |",
             "|---|---|",
             f"| one SQL GROUP BY (nomination × criterion: AVG, COUNT) over the cycle's scores | {rk['sql_group_by_s']} |",
-            f"| collect_inputs (3 queries) | {rk['collect_inputs_s']} |",
-            f"| rank_inputs (pure Python, exact fractions) | {rk['rank_inputs_s']} |",
+            f"| ranking_inputs_collect (3 queries) | {rk['collect_inputs_s']} |",
+            f"| ranking_results_compute (pure Python, exact fractions) | {rk['rank_inputs_s']} |",
             f"| ranking_compute (collect, rank, hash, store snapshot, audit; rolled back) | {rk['ranking_compute_s']} |",
             "",
             f"Ratio ranking_compute / SQL floor: **{rk['ratio_compute_to_sql']}×**; collect + rank / SQL floor: "

@@ -1,6 +1,6 @@
 """The outbox: queue an e-mail in the event's transaction, send the queue later, and what staff do with it.
 
-* ``mail_notices`` is called by ``tracks.services.notifications.notify``/``notify_many`` (the one hook): every in-app
+* ``mail_notices`` is called by ``tracks.services.notifications.notification_send``/``notifications_send`` (the one hook): every in-app
   notice also queues an e-mail, rendered now from templates in the recipient's language (accounts.Profile.language,
   zh-hans by default). A rolled-back change rolls its rows back with it. A user who turned off non-essential e-mail
   gets none of those; a user without an address gets a row marked 无邮箱地址, so staff see who is missed. Without
@@ -197,7 +197,7 @@ def build_message(
 
 
 def mail_notices(*, users, message, link: str = "", event: str = "notice") -> list[OutboxMessage]:
-    """The e-mail of an in-app notice, one row per user, in each user's language (the hook of notify/notify_many).
+    """The e-mail of an in-app notice, one row per user, in each user's language (the hook of notification_send/notifications_send).
 
     ``message`` is the notice's text, or a function returning it in the active language (then each recipient reads
     it in their own language)."""
@@ -477,7 +477,7 @@ def _lease() -> datetime.timedelta:
     return datetime.timedelta(seconds=int(getattr(settings, "NTR_MAIL_LEASE_SECONDS", 300)))
 
 
-def claim(pk: int, *, now=None) -> str | None:
+def outbox_claim(pk: int, *, now=None) -> str | None:
     """Take one queued row for this sender: a conditional update to ``sending`` with a lease; the token, or None when
     another sender (or staff) got to it first. Commits at once outside a transaction, before anything is sent."""
     now = now or timezone.now()
@@ -619,7 +619,7 @@ def outbox_send(*, limit: int = 200, now=None) -> SendReport:
         return report
     try:
         for pk in due:
-            token = claim(pk, now=now)
+            token = outbox_claim(pk, now=now)
             if token is None:
                 report.skipped += 1
                 continue

@@ -1,7 +1,7 @@
 """The 专家评审会 pack: what the office takes into a field panel's meeting (or a track list's scope).
 
-``panel_pack(cycle, field=…, track=…, named=…)`` reads the cycle's submitted scores with ``ranking.collect_inputs``
-and ranks them with ``ranking.rank_inputs`` (the same pure computation the ranking snapshots store), so the
+``panel_pack(cycle, field=…, track=…, named=…)`` reads the cycle's submitted scores with ``ranking.ranking_inputs_collect``
+and ranks them with ``ranking.ranking_results_compute`` (the same pure computation the ranking snapshots store), so the
 trimmed means, totals, spread and ranks here are exactly the ranking's. It adds what the ranking does not keep:
 
 * the score matrix nomination × expert: each expert's value per criterion, their total (Σ weight × value / max over
@@ -30,7 +30,7 @@ from .models import (
     Track,
 )
 from .services.hashing import canonical_json, sha256_hex
-from .services.ranking import _fmt, collect_inputs, rank_inputs
+from .services.ranking import _fmt, ranking_inputs_collect, ranking_results_compute
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -81,8 +81,8 @@ def cycle_bias(inputs: dict) -> dict:
 
 
 def panel_pack(cycle, *, field: Field, track: Track | None = None, named: bool = False) -> dict:
-    inputs = collect_inputs(cycle)
-    results = rank_inputs(inputs)
+    inputs = ranking_inputs_collect(cycle)
+    results = ranking_results_compute(inputs)
     criteria = list(Criterion.objects.filter(cycle=cycle).order_by("order", "code"))
     codes = [c.code for c in criteria]
     rank_key = "rank_in_track" if track is not None else "rank_in_field"

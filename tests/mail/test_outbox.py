@@ -116,10 +116,10 @@ def test_opting_out_stops_optional_mail_only_and_no_address_is_listed(smtp_serve
     official.email = "gd@example.org"
     official.save(update_fields=["email"])
     Profile.objects.filter(user=official).update(email_notices=False)
-    from tracks.services.notifications import notify
+    from tracks.services.notifications import notification_send
 
-    notify(user=official, message="榜单进入公示", event="list.notice")  # not essential: no e-mail
-    notify(user=official, message="推荐窗口即将截止", event="window.closing")  # essential: always
+    notification_send(user=official, message="榜单进入公示", event="list.notice")  # not essential: no e-mail
+    notification_send(user=official, message="推荐窗口即将截止", event="window.closing")  # essential: always
     assert list(OutboxMessage.objects.filter(recipient=official).values_list("event", flat=True)) == [
         "window.closing"
     ]
@@ -213,9 +213,9 @@ def test_a_server_that_is_down_loses_nothing_and_uses_no_attempt(smtp_down):
 def test_a_claimed_row_is_sent_by_one_sender_only_and_an_expired_lease_is_uncertain(smtp_server):
     invite(Desk())
     row = OutboxMessage.objects.get()
-    token = services.claim(row.pk)
+    token = services.outbox_claim(row.pk)
     assert token is not None
-    assert services.claim(row.pk) is None  # a second sender finds it taken
+    assert services.outbox_claim(row.pk) is None  # a second sender finds it taken
 
     assert services.outbox_send().sent == 0  # sending rows are never picked up again
     late = timezone.now() + datetime.timedelta(hours=1)

@@ -8,7 +8,7 @@ from mail import services
 from mail.models import OutboxMessage, OutboxStatus
 from tests import factories
 from tests.security.test_concurrency import together
-from tracks.services.notifications import notify_many
+from tracks.services.notifications import notifications_send
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -27,7 +27,7 @@ def test_two_senders_at_once_send_each_row_once(smtp_server):
         user.email = f"sender{i:02d}@example.org"
         user.save(update_fields=["email"])
         users.append(user)
-    notify_many(users=users, message="推荐窗口将于明天截止", event="window.closing")
+    notifications_send(users=users, message="推荐窗口将于明天截止", event="window.closing")
     assert OutboxMessage.objects.filter(status=OutboxStatus.QUEUED).count() == 30
 
     first, second = together(lambda: services.outbox_send(), lambda: services.outbox_send())

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from tests import factories as f
 from tracks.models import LibraryEntry, LibraryStatus
 from tracks.services.library import library_set_status
-from tracks.services.notifications import notify
+from tracks.services.notifications import notification_send
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_a_saved_row_shows_at_once(client):
 def test_working_data_does_not_renew_public_pages(client):
     official = f.official()
     first = client.get("/library/")
-    notify(user=official, message="您有一项推荐待处理")  # a notification: never on a public page
+    notification_send(user=official, message="您有一项推荐待处理")  # a notification: never on a public page
     with CaptureQueriesContext(connection) as again:
         client.get("/library/")
     assert first.status_code == 200 and len(again) == 0

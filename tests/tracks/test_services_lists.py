@@ -468,19 +468,26 @@ def test_select_rows_is_pure_and_orders_by_rank():
             },
         ]
     }
-    assert [r["id"] for r in services.select_rows(results, scope="track", field_id=7, track_id=3)] == [2, 1]
-    assert [r["id"] for r in services.select_rows(results, scope="field", field_id=7, track_id=None)] == [
+    assert [r["id"] for r in services.list_rows_select(results, scope="track", field_id=7, track_id=3)] == [
+        2,
+        1,
+    ]
+    assert [
+        r["id"] for r in services.list_rows_select(results, scope="field", field_id=7, track_id=None)
+    ] == [
         2,
         1,
         4,
     ]
     assert [
         r["id"]
-        for r in services.select_rows(results, scope="field", field_id=7, track_id=None, exclude=[2], top_n=1)
+        for r in services.list_rows_select(
+            results, scope="field", field_id=7, track_id=None, exclude=[2], top_n=1
+        )
     ] == [1]
     assert [
         r["id"]
-        for r in services.select_rows(
+        for r in services.list_rows_select(
             results, scope="field", field_id=7, track_id=None, min_score=Decimal("75")
         )
     ] == [2, 1]

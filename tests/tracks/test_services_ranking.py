@@ -33,7 +33,13 @@ from tests.factories import (
     staff,
 )
 from tracks.models import Assignment, AssignmentStatus, NominationStatus, RankingSnapshot, Score
-from tracks.services.ranking import canonical_json, collect_inputs, rank_inputs, ranking_compute, sha256_hex
+from tracks.services.ranking import (
+    canonical_json,
+    ranking_compute,
+    ranking_inputs_collect,
+    ranking_results_compute,
+    sha256_hex,
+)
 from zones.models import Zone
 
 T0 = datetime.datetime(2025, 6, 1, 1, 0, tzinfo=datetime.UTC)
@@ -552,8 +558,8 @@ def test_snapshot_stores_inputs_hash_and_reproducible_results():
     expected_text = json.dumps(snapshot.inputs, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     assert canonical_json(snapshot.inputs) == expected_text
     assert snapshot.inputs_sha256 == hashlib.sha256(expected_text.encode("utf-8")).hexdigest()
-    assert snapshot.inputs_sha256 == sha256_hex(canonical_json(collect_inputs(s.cycle)))
-    assert rank_inputs(snapshot.inputs) == snapshot.results
+    assert snapshot.inputs_sha256 == sha256_hex(canonical_json(ranking_inputs_collect(s.cycle)))
+    assert ranking_results_compute(snapshot.inputs) == snapshot.results
     assert snapshot.normalised is True
     assert snapshot.computed_by == actor
     assert len(snapshot.inputs["scores"]) == 9 * 5 * 4
@@ -633,7 +639,7 @@ def ranking_inputs(draw):
 @given(ranking_inputs())
 def test_rank_inputs_matches_an_independent_exact_computation(inputs):
     spec = [(c["code"], "", Decimal(c["weight"]), Decimal(c["max_score"])) for c in inputs["criteria"]]
-    rows = by_id(rank_inputs(inputs))
+    rows = by_id(ranking_results_compute(inputs))
     expected = {}
     for n in inputs["nominations"]:
         mine = [s for s in inputs["scores"] if s["nomination"] == n["id"]]
@@ -671,7 +677,9 @@ def test_rank_inputs_matches_an_independent_exact_computation(inputs):
     unranked = [nid for nid in rows if nid not in expected]
     assert all(rows[nid]["rank_in_track"] is None and rows[nid]["rank_in_field"] is None for nid in unranked)
     # JSON round trip changes nothing: what a snapshot stores is what the function returns.
-    assert json.loads(canonical_json(rank_inputs(inputs))) == rank_inputs(json.loads(canonical_json(inputs)))
+    assert json.loads(canonical_json(ranking_results_compute(inputs))) == ranking_results_compute(
+        json.loads(canonical_json(inputs))
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -771,7 +779,7 @@ def _spread_inputs(normalise: bool) -> dict:
 def test_spread_is_computed_from_the_exact_reviewer_totals(normalise):
     """Reviewer totals 80.003, 70.006 and 75: the range is 9.997 → 10.00; from totals rounded first (80.00 and
     70.01) it would be 9.99. The sd, likewise, is of the exact totals."""
-    row = rank_inputs(_spread_inputs(normalise))["nominations"][0]
+    row = ranking_results_compute(_spread_inputs(normalise))["nominations"][0]
     totals = [Fraction("80.003"), Fraction("70.006"), Fraction("75")]
     assert row["spread_range"] == q2(max(totals) - min(totals)) == "10.00"
     assert row["spread_sd"] == q2(statistics.pstdev([float(t) for t in totals]))

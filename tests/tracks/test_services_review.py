@@ -1,7 +1,7 @@
 """The review service: the conflict rule, the automatic assignment (property-tested), hand-made assignments, the
 reviewer's answer, drafts, submission, optimistic concurrency, reopening and reminders.
 
-Conflicts are checked here by a predicate written separately from ``conflict_reasons``, so the property tests do not
+Conflicts are checked here by a predicate written separately from ``conflict_check``, so the property tests do not
 check the service against itself.
 """
 
@@ -154,7 +154,7 @@ NOMINATION = review.Target(nomination_id=100, province_id=GD, zone_id=SZ)
     ],
 )
 def test_conflict_rule(affiliation, declarations, expected):
-    assert review.conflict_reasons(affiliation, NOMINATION, declarations) == expected
+    assert review.conflict_check(affiliation, NOMINATION, declarations) == expected
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -243,7 +243,7 @@ def eligible(reviewer, nomination, declarations) -> bool:
 @given(pools())
 def test_plan_never_picks_a_conflict_and_fills_exactly_k_whenever_k_are_eligible(pool):
     k, nominations, reviewers, declarations = pool
-    plan = review.plan_assignments(nominations, reviewers, declarations, k)
+    plan = review.assignments_plan(nominations, reviewers, declarations, k)
     by_id = {r.id: r for r in reviewers}
     for nomination in nominations:
         chosen = plan.chosen_for(nomination.id)
@@ -274,11 +274,11 @@ def test_plan_never_picks_a_conflict_and_fills_exactly_k_whenever_k_are_eligible
 @given(pools(), st.randoms(use_true_random=False))
 def test_plan_is_deterministic_whatever_the_input_order(pool, rnd):
     k, nominations, reviewers, declarations = pool
-    first = review.plan_assignments(nominations, reviewers, declarations, k)
+    first = review.assignments_plan(nominations, reviewers, declarations, k)
     shuffled = [list(nominations), list(reviewers), list(declarations)]
     for items in shuffled:
         rnd.shuffle(items)
-    again = review.plan_assignments(*shuffled, k)
+    again = review.assignments_plan(*shuffled, k)
     assert again.choices == first.choices
     assert again.shortfalls == first.shortfalls
     assert sorted(again.exclusions, key=repr) == sorted(first.exclusions, key=repr)
@@ -292,7 +292,7 @@ def test_plan_balances_load_when_nothing_conflicts(k, reviewer_count, nomination
         for rid in range(reviewer_count)
     ]
     nominations = [review.PlanNomination(review.Target(nid, 1, 11), 1) for nid in range(nomination_count)]
-    plan = review.plan_assignments(nominations, reviewers, [], k)
+    plan = review.assignments_plan(nominations, reviewers, [], k)
     loads = [sum(1 for c in plan.choices if c.reviewer_id == r.id) for r in reviewers]
     assert max(loads) - min(loads) <= 1
     assert len(plan.choices) == nomination_count * min(k, reviewer_count)

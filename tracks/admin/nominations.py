@@ -47,7 +47,7 @@ HISTORY_LABELS = {
 }
 
 
-class ReviewForm(forms.Form):
+class FormalReviewForm(forms.Form):
     reason = forms.CharField(
         label=_("理由"),
         required=False,
@@ -199,15 +199,15 @@ class NominationAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
     @admin.action(description=_("形式审查：受理所选推荐"))
     def review_accept(self, request, queryset):
-        return self._review(request, queryset, "accept")
+        return self._formal_review(request, queryset, "accept")
 
     @admin.action(description=_("形式审查：退回修改（需填写理由）"))
     def review_return(self, request, queryset):
-        return self._review(request, queryset, "return")
+        return self._formal_review(request, queryset, "return")
 
     @admin.action(description=_("形式审查：不予受理（需填写理由）"))
     def review_reject(self, request, queryset):
-        return self._review(request, queryset, "reject")
+        return self._formal_review(request, queryset, "reject")
 
     def get_urls(self):
         return [
@@ -218,7 +218,7 @@ class NominationAdmin(AuditHistoryMixin, admin.ModelAdmin):
             ),
             path(
                 "<int:object_id>/review/<slug:action>/",
-                self.admin_site.admin_view(self.review_view),
+                self.admin_site.admin_view(self.formal_review_view),
                 name="tracks_nomination_review",
             ),
             *super().get_urls(),
@@ -238,7 +238,7 @@ class NominationAdmin(AuditHistoryMixin, admin.ModelAdmin):
             raise Http404
         return attachment_file_response(attachment)
 
-    def review_view(self, request, object_id, action):
+    def formal_review_view(self, request, object_id, action):
         """One nomination's decision, from the buttons on its page."""
         if action not in REVIEW_ACTIONS:
             raise Http404
@@ -247,16 +247,16 @@ class NominationAdmin(AuditHistoryMixin, admin.ModelAdmin):
         queryset = self.get_queryset(request).filter(pk=object_id)
         if not queryset.exists():
             raise Http404
-        response = self._review(request, queryset, action, single=True)
+        response = self._formal_review(request, queryset, action, single=True)
         if response is None:
             return HttpResponseRedirect(reverse("admin:tracks_nomination_change", args=[object_id]))
         return response
 
-    def _review(self, request, queryset, action, single=False):
+    def _formal_review(self, request, queryset, action, single=False):
         """The intermediate page (the reason), then the decision on each nomination through the service."""
         transition = workflow.TRANSITIONS[action]
         applying = request.method == "POST" and request.POST.get("apply") == "yes"
-        form = ReviewForm(request.POST if applying else None, required=transition.needs_reason)
+        form = FormalReviewForm(request.POST if applying else None, required=transition.needs_reason)
         nominations = list(
             queryset.select_related("cycle", "province", "zone", "track__field").order_by("pk")
         )

@@ -155,7 +155,7 @@ def nomination_panel(nomination: Nomination) -> dict:
     for reviewer in panel:
         reasons = [
             str(review_services.CONFLICT_TEXT[code])
-            for code in review_services.conflict_reasons(
+            for code in review_services.conflict_check(
                 review_services.affiliation_of(reviewer), target, declarations
             )
         ]

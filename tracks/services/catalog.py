@@ -37,7 +37,7 @@ from ..models import (
     TrackAlias,
     TrackStatus,
 )
-from .notifications import notify, notify_many
+from .notifications import notification_send, notifications_send
 
 # How far along the workflow a nomination is: the survivor of a duplicate is the higher.
 _PROGRESS = {
@@ -103,7 +103,7 @@ def track_propose(*, actor, name: str, field, description: str = "", request=Non
 def _tell_proposer(track: Track, message_factory):
     if track.proposed_by_id is None:
         return
-    notify(user=track.proposed_by, message=message_factory, event="track.decided")
+    notification_send(user=track.proposed_by, message=message_factory, event="track.decided")
 
 
 def track_approve(*, actor, track: Track, reason: str = "", request=None) -> Track:
@@ -257,7 +257,7 @@ def track_merge(*, actor, source: Track, target: Track, reason: str = "", reques
                 users[user.pk] = user
         if source.proposed_by_id is not None:
             users[source.proposed_by_id] = source.proposed_by
-        notify_many(users=list(users.values()), message=message, event="track.merged")
+        notifications_send(users=list(users.values()), message=message, event="track.merged")
     return target
 
 

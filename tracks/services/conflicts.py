@@ -1,7 +1,7 @@
 """A reviewer's standing conflicts of interest (回避), declared on their profile page before or after assignment.
 
 A declaration names a zone, a province or an organisation (free text: nominations name no organisations, so staff
-see it as a warning when they assign by hand). ``tracks.services.review.conflict_reasons`` reads every declaration,
+see it as a warning when they assign by hand). ``tracks.services.review.conflict_check`` reads every declaration,
 so the automatic and hand-made assignments respect a zone or province declared here. One declared after an
 assignment takes the reviewer off every pending assignment it now conflicts with (→ 回避, audited) and refills it
 from the panel, as a conflict declared on the assignment itself would; a score already submitted stays, and staff
@@ -17,7 +17,7 @@ from audit.services import audit_record
 
 from ..models import Assignment, AssignmentStatus, ConflictDeclaration, CycleStatus, ReviewerProfile
 from . import review as review_services
-from .notifications import notify_many
+from .notifications import notifications_send
 
 
 def reviewer_of(user) -> ReviewerProfile | None:
@@ -113,7 +113,7 @@ def _withdraw_conflicting(*, actor, reviewer, declaration, request):
     if removed or kept:
         staff = review_services._staff_users()
         if staff:
-            notify_many(
+            notifications_send(
                 users=staff,
                 message=lambda: (
                     _(

@@ -17,12 +17,12 @@ The life of a list (domain.md, Publication):
   removes or re-orders is published at once with its note. ``list_changes`` is the change log.
 * Every list step needs its scope's review closed (tracks.workflow.review_closed_for), and publishing settles the
   scope's nominations: 已入榜 exactly when on a current published list, 未入榜 for the other scored ones.
-* ``list_verify`` (tracks.services.verification): hashes match the entries; ``rank_inputs`` over the stored
+* ``list_verify`` (tracks.services.verification): hashes match the entries; ``ranking_results_compute`` over the stored
   inputs reproduces the entries exactly; the live scores still equal those inputs (for a superseded version a
   difference is only a warning: the version that corrected it answers for the scores as they are now).
 
 Inputs stored with a list are the ranking snapshot's inputs unchanged; a correction that leaves nominations out
-adds their ids under ``"list_exclusions"`` (``rank_inputs`` ignores unknown keys), so that verifying re-derives the
+adds their ids under ``"list_exclusions"`` (``ranking_results_compute`` ignores unknown keys), so that verifying re-derives the
 corrected list as well.
 """
 
@@ -85,7 +85,7 @@ def _require_staff(actor):
 # Selecting the rows of a list from a ranking (pure)
 
 
-def select_rows(
+def list_rows_select(
     results: dict,
     *,
     scope: str,
@@ -129,7 +129,7 @@ def list_preview(
 ) -> list[PreviewRow]:
     """What ``list_build`` would put on the list, without writing anything (for the staff preview)."""
     scope = ListScope.TRACK if track is not None else ListScope.FIELD
-    rows = select_rows(
+    rows = list_rows_select(
         snapshot.results,
         scope=scope,
         field_id=field.pk,
@@ -195,7 +195,7 @@ def list_build(
             _("该批次已归档，不能再生成新的榜单；已发布的榜单可以更正。"), code="cycle_closed"
         )
     _require_fresh_snapshot(cycle, snapshot, track=track, field=field)
-    rows = select_rows(
+    rows = list_rows_select(
         snapshot.results,
         scope=scope,
         field_id=field.pk,
@@ -299,7 +299,7 @@ def list_recut(*, actor, park_list: ParkList) -> ParkList:
             raise WorkflowError(_("该榜单没有排名快照，无法按新规则重新生成。"), code="no_ranking")
         if current.cutoff_top_n is None and current.cutoff_min_score is None:
             raise WorkflowError(_("请设置入榜名额（前N名）或最低总分。"), code="no_cutoff")
-        rows = select_rows(
+        rows = list_rows_select(
             current.ranking.results,
             scope=current.scope,
             field_id=current.field_id,
@@ -500,7 +500,7 @@ def _tell_provinces(park_list: ParkList, event: str) -> None:
     from django.urls import reverse
     from django.utils import translation
 
-    from .notifications import notify_many
+    from .notifications import notifications_send
 
     in_scope = Nomination.objects.filter(cycle_id=park_list.cycle_id, status__in=NominationStatus.REVIEWED)
     if park_list.scope == ListScope.TRACK:
@@ -531,7 +531,7 @@ def _tell_provinces(park_list: ParkList, event: str) -> None:
             }
         return _("《%(title)s》已正式发布。") % {"title": title}
 
-    notify_many(users=users, message=message, link=link, event=event)
+    notifications_send(users=users, message=message, link=link, event=event)
 
 
 def notice_is_open(park_list: ParkList, now: datetime.datetime | None = None) -> bool:
@@ -632,7 +632,7 @@ def _settle_nominations(park_list: ParkList, *, actor) -> None:
 
 def _follows_its_rule(park_list: ParkList) -> bool:
     """Whether a list's entries are exactly what its ranking gives under its cut-off (what verification checks)."""
-    rows = select_rows(
+    rows = list_rows_select(
         park_list.ranking.results,
         scope=park_list.scope,
         field_id=park_list.field_id,
@@ -827,7 +827,7 @@ def list_correct(
         _require_no_reopening(old, snapshot)
         previous_exclusions = (old.inputs or {}).get(EXCLUSIONS_KEY, [])
         exclusions = sorted({*previous_exclusions, *(int(pk) for pk in exclude_nominations)})
-        rows = select_rows(
+        rows = list_rows_select(
             snapshot.results,
             scope=old.scope,
             field_id=old.field_id,

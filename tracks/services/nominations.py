@@ -41,7 +41,7 @@ from ..models import (
 )
 from ..models.indicators import INDICATOR_FIELDS
 from ..models.status_door import status_door
-from .notifications import notify_many
+from .notifications import notifications_send
 
 EDITABLE_FIELDS = ["track", "origin", "cultivation_model", "public_summary", "narrative", *INDICATOR_FIELDS]
 REQUIRED_FOR_SUBMIT = ["origin", "cultivation_model", "public_summary", "narrative", *INDICATOR_FIELDS]
@@ -185,7 +185,7 @@ def _notify(users, message_factory, nomination, *, exclude=None, event="notice")
     recipients = [user for user in users if exclude is None or user.pk != getattr(exclude, "pk", None)]
     if not recipients:
         return
-    notify_many(users=recipients, message=message_factory, link=_portal_link(nomination), event=event)
+    notifications_send(users=recipients, message=message_factory, link=_portal_link(nomination), event=event)
 
 
 def _label(nomination) -> str:
@@ -809,7 +809,7 @@ def window_extension_grant(
             )
         with translation.override(settings.LANGUAGE_CODE):
             link = reverse("portal:dashboard")
-        notify_many(
+        notifications_send(
             users=list(selectors.officials_of(province)),
             message=lambda: (
                 _("%(year)s年度推荐窗口已为%(province)s延期至 %(closes)s：%(reason)s")
@@ -873,7 +873,7 @@ def window_closing_reminders(*, now=None, within=None) -> int:
                         user=user,
                     )
                 ]
-                notify_many(
+                notifications_send(
                     users=fresh,
                     message=lambda cycle=cycle, closes=closes: (
                         _("%(year)s年度推荐窗口将于 %(closes)s 截止，请尽快完成推荐。")

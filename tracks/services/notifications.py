@@ -24,7 +24,7 @@ def _texts(users, message) -> dict:
     return texts
 
 
-def notify(*, user, message, link: str = "", event: str = "notice") -> Notification:
+def notification_send(*, user, message, link: str = "", event: str = "notice") -> Notification:
     from mail.services import mail_notices
 
     text = _texts([user], message)[user.pk]
@@ -33,7 +33,7 @@ def notify(*, user, message, link: str = "", event: str = "notice") -> Notificat
     return notice
 
 
-def notify_many(*, users, message, link: str = "", event: str = "notice") -> list[Notification]:
+def notifications_send(*, users, message, link: str = "", event: str = "notice") -> list[Notification]:
     from mail.services import mail_notices
 
     users = list(users)

@@ -2,10 +2,10 @@
 
 The rule is domain.md, Workflow → Aggregation. It is split in three so a ranking can be defended and re-derived:
 
-* ``collect_inputs(cycle)`` reads everything the computation needs into a plain, JSON-able dict in a constant
+* ``ranking_inputs_collect(cycle)`` reads everything the computation needs into a plain, JSON-able dict in a constant
   number of queries (criteria, nominations with their final submission time, submitted scores).
-* ``rank_inputs(inputs)`` is a pure function of that dict. It touches no database, so
-  ``rank_inputs(snapshot.inputs) == snapshot.results`` for every stored snapshot.
+* ``ranking_results_compute(inputs)`` is a pure function of that dict. It touches no database, so
+  ``ranking_results_compute(snapshot.inputs) == snapshot.results`` for every stored snapshot.
 * ``ranking_compute(cycle=…, actor=…)`` collects, ranks and stores a ``RankingSnapshot`` with the inputs, their
   SHA-256 (over ``canonical_json``) and the results, and writes the audit event.
 
@@ -67,8 +67,8 @@ __all__ = [
     "METHOD",
     "TIE_ORDER",
     "canonical_json",
-    "collect_inputs",
-    "rank_inputs",
+    "ranking_inputs_collect",
+    "ranking_results_compute",
     "ranking_compute",
     "sha256_hex",
 ]
@@ -338,10 +338,10 @@ def _parse_time(text: str | None) -> datetime.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
-def rank_inputs(inputs: dict) -> dict:
+def ranking_results_compute(inputs: dict) -> dict:
     """The ranking of one cycle from its collected inputs; pure, deterministic, JSON-able.
 
-    ``inputs`` (as ``collect_inputs`` builds it)::
+    ``inputs`` (as ``ranking_inputs_collect`` builds it)::
 
         {"method": str, "cycle": {"id": int, "year": int}, "normalise": bool,
          "criteria": [{"code": str, "weight": "30.00", "max_score": "100.00"}, …],
@@ -544,7 +544,7 @@ def _iso(moment: datetime.datetime | None) -> str | None:
     return moment.astimezone(datetime.UTC).isoformat()
 
 
-def collect_inputs(cycle: Cycle) -> dict:
+def ranking_inputs_collect(cycle: Cycle) -> dict:
     """The cycle's frozen criteria, its nominations in review and their submitted scores, as plain JSON.
 
     Three queries whatever the number of nominations: criteria, nominations (with the final submission time as an
@@ -609,8 +609,8 @@ def ranking_compute(*, cycle: Cycle, actor=None) -> RankingSnapshot:
     if actor is not None and not roles.is_programme_staff(actor):
         raise PermissionDenied(_("只有业务管理员可以计算排名。"))
     with transaction.atomic():
-        inputs = collect_inputs(cycle)
-        results = rank_inputs(inputs)
+        inputs = ranking_inputs_collect(cycle)
+        results = ranking_results_compute(inputs)
         inputs_text = canonical_json(inputs)
         digest = sha256_hex(inputs_text)
         user = actor if getattr(actor, "is_authenticated", False) else None

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from ..models import CriterionCode, ListScope, ListStatus, ParkList, ReviewReopening
 from .hashing import canonical_json, sha256_hex, sm3_hex
-from .lists import CRITERION_COLUMNS, EXCLUSIONS_KEY, NAME_KEYS, list_content, select_rows
-from .ranking import collect_inputs, rank_inputs
+from .lists import CRITERION_COLUMNS, EXCLUSIONS_KEY, NAME_KEYS, list_content, list_rows_select
+from .ranking import ranking_inputs_collect, ranking_results_compute
 
 
 def _without_names(content: dict) -> dict:
@@ -53,10 +53,10 @@ def _fmt(value) -> str:
 def _verify_reproduction(park_list: ParkList, inputs: dict) -> list[str]:
     problems = []
     try:
-        results = rank_inputs(inputs)
+        results = ranking_results_compute(inputs)
     except (KeyError, TypeError, ValueError) as error:
         return [_("无法根据存储的计算输入重新计算排名：%(error)s") % {"error": error}]
-    rows = select_rows(
+    rows = list_rows_select(
         results,
         scope=park_list.scope,
         field_id=park_list.field_id,
@@ -108,7 +108,7 @@ def _verify_live(park_list: ParkList, inputs: dict, warnings: list) -> list[str]
         ).values_list("nomination_id", flat=True)
     )
     reopened_differences: set = set()
-    live = collect_inputs(park_list.cycle)
+    live = ranking_inputs_collect(park_list.cycle)
     if live["criteria"] != inputs.get("criteria"):
         problems.append(_("该批次评价维度（权重或满分）与榜单计算输入不一致。"))
     if bool(live["normalise"]) != bool(inputs.get("normalise")):

@@ -1,7 +1,7 @@
 """`manage.py verify_list ID [ID …]` (or `--all`): check published lists against their hashes, inputs and scores.
 
 For each list: (1) SHA-256 and SM3 match the canonical JSON, which matches the entries; (2) ranking the inputs
-stored with the list again (``rank_inputs``) reproduces the entries exactly; (3) the live scores, criteria and
+stored with the list again (``ranking_results_compute``) reproduces the entries exactly; (3) the live scores, criteria and
 nominations still equal those inputs; (4) its published files match their latest manifest (sizes, SHA-256) and the
 canonical JSON file is the stored text with the list's SHA-256 and SM3 (a missing or out-of-date file is a warning:
 the next reader or ``compile_lists --missing`` compiles it). Every difference is listed; the exit status is

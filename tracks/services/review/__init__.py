@@ -2,10 +2,10 @@
 
 domain.md, Workflow → Review. The rules, each in one place:
 
-* ``conflict_reasons`` is the conflict-of-interest rule (回避), used by the automatic assignment, by staff adding or
+* ``conflict_check`` is the conflict-of-interest rule (回避), used by the automatic assignment, by staff adding or
   replacing a reviewer by hand and again when a reviewer accepts: same zone, same province (the reviewer's own or
   their zone's), or a declared conflict with the nomination's zone, its province or the nomination itself.
-* ``plan_assignments`` is the automatic assignment, a pure function of plain records so it can be property-tested:
+* ``assignments_plan`` is the automatic assignment, a pure function of plain records so it can be property-tested:
   per field panel, each nomination gets the cycle's K reviewers, the least loaded eligible first, deterministic for
   the same inputs, with an explanation of every choice and exclusion and the shortfall where fewer than K exist.
 * An assignment goes INVITED → ACCEPTED (the pledge is signed with the acceptance and its time kept) → SUBMITTED;
@@ -47,14 +47,14 @@ from .conflict_rule import (
     Declaration,
     Target,
     affiliation_of,
-    conflict_reasons,
+    conflict_check,
     conflict_text,
     declarations_of,
     reviewer_conflicts,
     target_of,
 )
 from .overdue import overdue_condition, reminders_send
-from .planning import Choice, Exclusion, PanelReviewer, Plan, PlanNomination, Shortfall, plan_assignments
+from .planning import Choice, Exclusion, PanelReviewer, Plan, PlanNomination, Shortfall, assignments_plan
 from .scores import (
     TWO_PLACES,
     SaveResult,
@@ -114,7 +114,7 @@ __all__ = [
     "assignment_replace",
     "assignments_link",
     "comment_threshold",
-    "conflict_reasons",
+    "conflict_check",
     "conflict_text",
     "criteria_of",
     "declarations_of",
@@ -123,7 +123,7 @@ __all__ = [
     "nomination_review_reopen",
     "open_reopening",
     "overdue_condition",
-    "plan_assignments",
+    "assignments_plan",
     "reminders_send",
     "review_close_nominations",
     "review_close_scope",

@@ -25,7 +25,7 @@ from ...models import (
     ReviewerProfile,
 )
 from ..nominations import nomination_transition
-from ..notifications import notify, notify_many
+from ..notifications import notification_send, notifications_send
 from .conflict_rule import (
     CONFLICT_TEXT,
     affiliation_of,
@@ -34,7 +34,7 @@ from .conflict_rule import (
     reviewer_conflicts,
     target_of,
 )
-from .planning import Choice, Exclusion, PanelReviewer, Plan, PlanNomination, plan_assignments
+from .planning import Choice, Exclusion, PanelReviewer, Plan, PlanNomination, assignments_plan
 from .states import (
     PLEDGE_TEXT,
     PLEDGE_VERSION,
@@ -183,7 +183,7 @@ def _fill(
 ):
     """Plan for these nominations and (unless dry_run) create the assignments. The caller holds the transaction."""
     records, panel, reviewers = _panel_inputs(cycle, nominations)
-    plan = plan_assignments(records, panel, declarations_of(reviewers), cycle.reviewers_per_nomination)
+    plan = assignments_plan(records, panel, declarations_of(reviewers), cycle.reviewers_per_nomination)
     result = AutoResult(
         cycle=cycle,
         plan=plan,
@@ -292,7 +292,7 @@ def assignment_plan_preview(cycle: Cycle) -> AutoResult:
         nominations = workflow.in_open_scope(nominations, cycle)
     nominations = list(nominations.order_by("pk"))
     records, panel, reviewers = _panel_inputs(cycle, nominations)
-    plan = plan_assignments(records, panel, declarations_of(reviewers), cycle.reviewers_per_nomination)
+    plan = assignments_plan(records, panel, declarations_of(reviewers), cycle.reviewers_per_nomination)
     return AutoResult(
         cycle=cycle, plan=plan, nominations={n.pk: n for n in nominations}, reviewers=reviewers, dry_run=True
     )
@@ -318,7 +318,7 @@ def _refill_after_withdrawal(assignment: Assignment, actor, request=None) -> Aut
     if result.plan.shortfalls:
         staff_users = _staff_users()
         if staff_users:
-            notify_many(
+            notifications_send(
                 users=staff_users,
                 message=lambda: (
                     _("%(nomination)s 的评审专家不足：还差 %(n)s 名无回避的专家，请人工指派。")
@@ -461,7 +461,7 @@ def assignment_replace(
             reason=reason,
             request=request,
         )
-        notify(
+        notification_send(
             user=old.reviewer.user,
             message=lambda: (
                 _("您在 %(nomination)s 的评审任务已由业务管理员撤换。") % {"nomination": nomination}

@@ -20,7 +20,7 @@ from ...models import (
     ReviewReopening,
 )
 from ..nominations import nominations_transition_bulk
-from ..notifications import notify
+from ..notifications import notification_send
 from .states import (
     ReviewError,
     _conditional,
@@ -67,7 +67,7 @@ def review_close_nominations(*, actor, cycle: Cycle, nominations, reason: str = 
             by_user[assignment.reviewer.user_id] += 1
             users[assignment.reviewer.user_id] = assignment.reviewer.user
         for user_id, n in by_user.items():
-            notify(
+            notification_send(
                 user=users[user_id],
                 message=lambda n=n: (
                     _("%(cycle)s的评审已结束，您尚未完成的 %(n)s 项评审任务已关闭为“未完成”。")
@@ -217,7 +217,7 @@ def nomination_review_reopen(
                 reason=reason,
                 request=request,
             )
-            notify(
+            notification_send(
                 user=assignment.reviewer.user,
                 message=lambda: (
                     _(

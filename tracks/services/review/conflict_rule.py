@@ -45,7 +45,7 @@ class Declaration:
     nomination_id: int | None = None
 
 
-def conflict_reasons(reviewer: Affiliation, nomination: Target, declarations=()) -> list[str]:
+def conflict_check(reviewer: Affiliation, nomination: Target, declarations=()) -> list[str]:
     """The reasons (codes of CONFLICT_TEXT) this reviewer may not review this nomination; empty when none.
 
     The one conflict rule: every path that puts a reviewer on a nomination asks it."""
@@ -97,5 +97,5 @@ def declarations_of(reviewer_ids) -> list[Declaration]:
 
 
 def reviewer_conflicts(reviewer: ReviewerProfile, nomination: Nomination) -> list[str]:
-    """conflict_reasons for one reviewer and one nomination, read from the database."""
-    return conflict_reasons(affiliation_of(reviewer), target_of(nomination), declarations_of([reviewer.pk]))
+    """conflict_check for one reviewer and one nomination, read from the database."""
+    return conflict_check(affiliation_of(reviewer), target_of(nomination), declarations_of([reviewer.pk]))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 
 from ...models import Assignment, AssignmentStatus, Cycle
-from ..notifications import notify
+from ..notifications import notification_send
 from .states import _require_staff, assignments_link
 
 
@@ -36,7 +36,7 @@ def reminders_send(*, actor, cycle: Cycle, now=None, request=None) -> int:
         rows = list(overdue)
         users = get_user_model().objects.in_bulk([row["reviewer__user"] for row in rows])
         for row in rows:
-            notify(
+            notification_send(
                 user=users[row["reviewer__user"]],
                 message=lambda row=row: (
                     _("催办：您在%(cycle)s有 %(n)s 项评审任务已逾期，请尽快接受并完成评分。")

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ...models import AssignmentStatus
-from .conflict_rule import Affiliation, Target, conflict_reasons
+from .conflict_rule import Affiliation, Target, conflict_check
 
 
 @dataclass(frozen=True)
@@ -83,11 +83,11 @@ def _tiebreak(nomination_id: int, reviewer_id: int) -> str:
     return hashlib.sha256(f"{nomination_id}:{reviewer_id}".encode()).hexdigest()
 
 
-def plan_assignments(nominations, reviewers, declarations, k: int) -> Plan:
+def assignments_plan(nominations, reviewers, declarations, k: int) -> Plan:
     """Give each nomination up to ``k`` active reviewers from its field's panel; pure and deterministic.
 
     A reviewer is a candidate for a nomination when they are on the nomination's field panel, available, have never
-    been assigned to it, and ``conflict_reasons`` finds nothing. Nominations are served most constrained first
+    been assigned to it, and ``conflict_check`` finds nothing. Nominations are served most constrained first
     (fewest candidates, then id); each takes the least loaded candidates (load = active assignments in the cycle,
     counting the ones this plan makes), ties broken by ``_tiebreak`` and then id. Input order does not matter.
     """
@@ -112,7 +112,7 @@ def plan_assignments(nominations, reviewers, declarations, k: int) -> Plan:
             reasons = []
             if status is not None:
                 reasons.append(status)
-            reasons += conflict_reasons(reviewer.affiliation, nomination.target, by_reviewer[reviewer.id])
+            reasons += conflict_check(reviewer.affiliation, nomination.target, by_reviewer[reviewer.id])
             if not reviewer.available:
                 reasons.append("unavailable")
             if reasons:

@@ -11,7 +11,7 @@ from audit.services import audit_record
 
 from ... import workflow
 from ...models import Assignment, AssignmentStatus, Criterion, Cycle, CycleStatus, NominationStatus, Score
-from ..notifications import notify
+from ..notifications import notification_send
 from .closing import _close_reopening_if_done
 from .states import (
     ReviewError,
@@ -299,7 +299,7 @@ def score_reopen(*, actor, assignment: Assignment, reason: str, request=None) ->
             reason=reason,
             request=request,
         )
-        notify(
+        notification_send(
             user=current.reviewer.user,
             message=lambda: (
                 _("您对 %(nomination)s 的评分已被重新开放，请修改后再次提交。理由：%(reason)s")

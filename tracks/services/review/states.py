@@ -22,7 +22,7 @@ from ...models import (
     Nomination,
     ReviewReopening,
 )
-from ..notifications import notify
+from ..notifications import notification_send
 
 #: A replacement or an addition made after the cycle's deadline is due this many days later.
 LATE_ASSIGNMENT_DAYS = 3
@@ -194,7 +194,7 @@ def _notify_new(assignments) -> None:
         by_user[assignment.reviewer.user].append(assignment)
     for user, mine in by_user.items():
         due = min((d for d in (effective_due(a) for a in mine) if d), default=None)
-        notify(
+        notification_send(
             user=user,
             message=lambda mine=mine, due=due: (
                 _("您有 %(n)s 项新的评审任务，请在 %(due)s 前接受并签署保密与回避承诺后评分。")
