@@ -180,7 +180,7 @@ class ReviewerProfileFactory(factory.django.DjangoModelFactory):
     province = factory.LazyFunction(lambda: province("110000"))
 
 
-# -- expert review (issue 4) ---------------------------------------------------------------------------------------
+# -- expert review -------------------------------------------------------------------------------------------------
 
 
 def reviewer(province_code="110000", *, fields=(), zone_key=None, **kwargs):
@@ -204,7 +204,7 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     status = m.AssignmentStatus.INVITED
 
 
-# -- the provincial portal (issue 3) ------------------------------------------------------------------------------
+# -- the provincial portal ----------------------------------------------------------------------------------------
 
 
 class LibraryEntryFactory(factory.django.DjangoModelFactory):
@@ -235,7 +235,7 @@ def draft_nomination(**kwargs):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Published lists (issue 5): a cycle scored through the ORM, ranked by the ranking service.
+# Published lists: a cycle scored through the ORM, ranked by the ranking service.
 
 
 def scored_cycle(zone_keys, *, year=2031, track=None, reviewers=3, base=Decimal("90"), step=Decimal("2.5")):
@@ -316,7 +316,7 @@ def published_list(zone_keys, **kwargs):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# 精准性培育 (issue 8): support measures and typical cases of library entries.
+# 精准性培育: support measures and typical cases of library entries.
 
 
 class SupportMeasureFactory(factory.django.DjangoModelFactory):

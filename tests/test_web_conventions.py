@@ -1,4 +1,4 @@
-"""What every page and fixed address answers (issue 14): the site's own error pages in the page's language (the API
+"""What every page and fixed address answers: the site's own error pages in the page's language (the API
 keeps its JSON), /favicon.ico, /robots.txt and /sitemap.xml, the favicon linked from every kind of page, and
 ``<time datetime>`` values the HTML validator accepts."""
 

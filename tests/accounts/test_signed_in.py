@@ -1,4 +1,4 @@
-"""Logged in, the cached pages' header must not say 登录 (issue 14): the "signed in" hint cookie, the personal
+"""Logged in, the cached pages' header must not say 登录: the "signed in" hint cookie, the personal
 endpoint behind the header's account slot, and where a login leads."""
 
 import time

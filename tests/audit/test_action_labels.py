@@ -1,4 +1,4 @@
-"""Audit actions read as labels, times as Beijing time (issue 14): one map from codes to labels (audit/actions.py),
+"""Audit actions read as labels, times as Beijing time: one map from codes to labels (audit/actions.py),
 used by the audit log's pages and every change history."""
 
 import re

@@ -1,4 +1,4 @@
-"""The audit log holds against the site's own database role (issue 13, item 3).
+"""The audit log holds against the site's own database role.
 
 On PostgreSQL with two roles (deploy/postgres-roles.sql; CI runs the whole suite so) every test connects as the
 runtime role of DATABASE_URL: it is no superuser, owns nothing, and cannot TRUNCATE the audit table, disable or drop

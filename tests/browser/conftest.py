@@ -89,3 +89,11 @@ def browser_page(chromium_browser, live_server):
     errors = list(page.js_errors)
     context.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def world(db):
+    """The provincial portal's world of tests/tracks/portal_support.py."""
+    from tests.tracks.portal_support import portal_world
+
+    return portal_world()

@@ -1,4 +1,4 @@
-"""Every page a reader can reach, in the system Chromium (issue 14): a bounded crawl that follows every same-origin
+"""Every page a reader can reach, in the system Chromium: a bounded crawl that follows every same-origin
 link from ``/`` and from ``/en/`` and finds no page with an error status, no console error (a CSP violation is
 one), no request leaving the site and no serious or critical axe-core violation; the error pages and the account
 slot of a signed-in reader, looked at in screenshots.

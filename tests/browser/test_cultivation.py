@@ -13,11 +13,17 @@ from cultivation.models import SupportMeasure
 from tests import factories as f
 from tests.browser.conftest import PHONE
 from tests.cultivation.support import (
+    cultivation_world,
     pdf_bytes,
-    world_fixture,  # noqa: F401 - provides the `world` fixture
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def world(db):
+    """The cultivation world of tests/cultivation/support.py, not the portal's of tests/browser/conftest.py."""
+    return cultivation_world()
 
 
 def sign_in(page, username, start):

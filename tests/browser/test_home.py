@@ -6,7 +6,7 @@ import re
 import pytest
 
 from tests.browser.conftest import PHONE
-from tests.tracks.test_pages_home import make_published_list
+from tests.tracks.public.test_home import make_published_list
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from mail.models import OutboxMessage
 from tests import factories
 from tests.browser.test_review import sign_in
-from tests.tracks.test_services_review import Desk
+from tests.tracks.services.review_support import Desk
 from tracks.models import CycleStatus, Notification
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -11,7 +11,6 @@ from tests.browser.conftest import PHONE
 from tests.tracks.portal_support import (
     ZS,
     pdf_bytes,
-    world_fixture,  # noqa: F401 - provides the `world` fixture
 )
 from tracks import models as m
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from tests import factories as f
-from tests.browser.conftest import CHROMIUM_ARGS, DESKTOP, PHONE  # noqa: F401 - CHROMIUM_ARGS documents the launch
+from tests.browser.conftest import DESKTOP, PHONE
 from tracks.models import Objection
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.tracks.test_services_review import Desk
+from tests.tracks.services.review_support import Desk
 from tracks.models import Assignment, AssignmentStatus, NominationStatus, Score
 from tracks.services import review
 

@@ -1,6 +1,7 @@
-"""Shared fixtures of the 精准性培育 tests (issue 8).
+"""Shared world and helpers of the 精准性培育 tests.
 
-tests/cultivation/conftest.py provides the ``world`` fixture to this directory; elsewhere import ``world_fixture``.
+``cultivation_world()`` builds the world; the ``world`` fixture of tests/cultivation/conftest.py returns it, and so
+does tests/browser/test_cultivation.py's own ``world``.
 The world: a 2025 cycle; three library entries — 中山 (广东 440000-03) and 广州 (广东 440000-01) on 人形机器人, 南京
 (江苏 320000-01) on 新型储能; an official of 广东 and of 江苏, the committee of 中山, programme staff, a reviewer.
 """
@@ -9,7 +10,6 @@ import io
 import zipfile
 from types import SimpleNamespace
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts import roles
@@ -19,8 +19,7 @@ GD, JS = "440000", "320000"
 ZS, GZ, NJ = "440000-03", "440000-01", "320000-01"
 
 
-@pytest.fixture(name="world")
-def world_fixture(db):
+def cultivation_world():
     cycle = f.CycleFactory(year=2025)
     ai = f.FieldFactory(code="ai", name="人工智能")
     energy = f.FieldFactory(code="energy", name="新能源")

@@ -256,7 +256,7 @@ def test_lists_and_their_breakdown(data):
 
 
 def test_library_movements(data):
-    """By cycle (issue 14): entries the cycle brought in, entries on its published lists (中山, 广州 and 武汉 on
+    """By cycle: entries the cycle brought in, entries on its published lists (中山, 广州 and 武汉 on
     人形机器人, 南京 on 新型储能), and the audit log's changes during its round."""
     library = reports.programme_report(2025)["library"]
 
@@ -480,7 +480,7 @@ def test_the_report_queries_do_not_grow(world, django_assert_max_num_queries, si
 
 def test_library_changes_count_for_their_cycle_whatever_the_calendar_year(world):
     """A cycle's accepted nominations enter the library when formal review accepts them, which may be the next
-    calendar year (the demo's 2025 round stamped its 63 entries in 2026): they are the 2025 cycle's (issue 14)."""
+    calendar year (the demo's 2025 round stamped its 63 entries in 2026): they are the 2025 cycle's."""
     m.Cycle.objects.filter(pk=world.cycle.pk).update(
         nomination_opens_at=datetime.datetime(2025, 3, 1, tzinfo=CST)
     )

@@ -20,7 +20,7 @@ from audit.models import AuditEvent
 from mail import services
 from mail.models import MailBatch, OutboxMessage, OutboxStatus
 from tests import factories
-from tests.tracks.test_services_review import Desk
+from tests.tracks.services.review_support import Desk
 from tracks.models import Notification
 from tracks.services import review
 

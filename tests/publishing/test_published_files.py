@@ -1,4 +1,4 @@
-"""Published lists are files (issue 18): compiled after publication and after every change of a version's public
+"""Published lists are files: compiled after publication and after every change of a version's public
 state, written atomically with manifests, served without the database, rebuilt when missing, verified."""
 
 import datetime

@@ -305,7 +305,7 @@ public:objection_form[notice]                    GET    A    A    A    A    A   
 public:objection_form[notice]                    POST   A    A    A    A    A    A    A    A    A    A
 public:objection_form[published]                 GET    410  410  410  410  410  410  410  410  410  410
 public:objection_form[published]                 POST   410  410  410  410  410  410  410  410  410  410
-# an objector's receipt lookup (issue 14): open to everyone, answers only for a receipt and its contact
+# an objector's receipt lookup: open to everyone, answers only for a receipt and its contact
 public:objection_lookup                          GET    A    A    A    A    A    A    A    A    A    A
 public:objection_lookup                          POST   A    A    A    A    A    A    A    A    A    A
 public:objection_receipt[draft]                  GET    404  404  404  404  404  404  404  404  404  404
@@ -380,7 +380,7 @@ api-nomination-withdraw[zs]                      GET    401  405  405  405  403 
 api-nomination-withdraw[zs]                      POST   401  403  A    404  403  403  403  403  403  403
 api-nomination-withdraw[zs]                      PATCH  401  405  405  405  403  403  403  403  403  403
 api-nomination-withdraw[zs]                      DELETE 401  405  405  405  403  403  403  403  403  403
-# the attachments of a nomination (issue 14): scoped like the nomination, 404 on every verb outside it
+# the attachments of a nomination: scoped like the nomination, 404 on every verb outside it
 api-nomination-attachment-detail[js]             GET    401  404  404  A    403  403  403  403  403  403
 api-nomination-attachment-detail[js]             POST   401  404  404  405  403  403  403  403  403  403
 api-nomination-attachment-detail[js]             PATCH  401  404  404  405  403  403  403  403  403  403
@@ -1000,7 +1000,7 @@ admin:tracks_windowextension_delete              POST   L    L    L    L    403 
 admin:tracks_windowextension_history             GET    L    L    L    L    403  403  A    403  403  403
 admin:tracks_windowextension_history             POST   L    L    L    L    403  403  A    403  403  403
 
-# --- the e-mail outbox (issue 16): programme staff only; nobody adds or deletes rows in the admin
+# --- the e-mail outbox: programme staff only; nobody adds or deletes rows in the admin
 admin:mail_mailbatch_add                         GET    L    L    L    L    403  403  A    403  403  403
 admin:mail_mailbatch_add                         POST   L    L    L    L    403  403  A    403  403  403
 admin:mail_mailbatch_change                      GET    L    L    L    L    403  403  A    403  403  403

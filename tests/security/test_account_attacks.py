@@ -1,4 +1,4 @@
-"""Attacks on accounts from the outside probe (issue 13, items 2, 6 and 9), kept here so they stay fixed:
+"""Attacks on accounts from the outside probe, kept here so they stay fixed:
 
 * a session opened as a provincial official kept working in the admin, without a second factor, after the account
   was made 业务管理员 (the requirement was stamped at login);

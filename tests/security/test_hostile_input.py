@@ -1,4 +1,4 @@
-"""Input no page or API call should turn into a 500 (issue 13, item 7), on PostgreSQL and on SQLite.
+"""Input no page or API call should turn into a 500, on PostgreSQL and on SQLite.
 
 * A NUL character: PostgreSQL refuses it in any text ("A string literal cannot contain NUL (0x00) characters"), so
   a NUL reaching a query was a 500 (``/zones/%00/``, ``/search/?q=%00``, ``/api/v1/provinces/%00/``). Now: in the

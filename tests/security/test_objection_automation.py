@@ -1,4 +1,4 @@
-"""Scripted objections (issue 13, item 8).
+"""Scripted objections.
 
 The probe solved the old arithmetic captcha with a regular expression over the page, and got 20 of 30 scripted
 objections through two workers, because the per-address limit lived in each process's own memory. Now:

@@ -1,4 +1,4 @@
-"""A province's proposed, never-approved track stays internal (issue 13, item 5).
+"""A province's proposed, never-approved track stays internal.
 
 A proposed track is a working name until programme staff approve it. Once its nomination was accepted, its library
 entry used to appear on /library/ and /api/v1/library/ (and the zone's and province's pages, counts and typical

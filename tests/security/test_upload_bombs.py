@@ -25,7 +25,7 @@ from tests.tracks.portal_support import (
     docx_bytes,
     login,
     nomination,
-    world_fixture,  # noqa: F401 - provides the `world` fixture
+    portal_world,
 )
 from tests.tracks.test_imports import filled, row_values, template
 from tracks import models as m
@@ -35,6 +35,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 QUICK = 2.0  # seconds: generous for a shared CI machine; the checks themselves take well under one
 SST_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 SST_REL = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+@pytest.fixture
+def world(db):
+    """The provincial portal's world (tests/tracks/portal_support.py), not the access matrix's of
+    tests/security/conftest.py."""
+    return portal_world()
 
 
 def rezip(data: bytes, *, replace=None, add=None) -> bytes:

@@ -320,7 +320,7 @@ def build_world() -> SimpleNamespace:
     w.totp = TOTPDevice.objects.create(user=users["staff"], name="default", confirmed=True)
     w.static = StaticDevice.objects.create(user=users["staff"], name="backup", confirmed=True)
     StaticToken.objects.create(device=w.static, token="abcd1234")
-    # the e-mail outbox (issue 16): the notices above queued rows; a bulk mail waiting for staff, a rule's log
+    # the e-mail outbox: the notices above queued rows; a bulk mail waiting for staff, a rule's log
     from mail.models import MailBatch, MailRule, RuleFiring
 
     w.mail_batch = MailBatch.objects.create(title="群发通知", event="adhoc", created_by=staff)

@@ -1,7 +1,7 @@
-"""Shared fixtures and helpers of the provincial portal's tests (issue 3).
+"""Shared world and helpers of the provincial portal's tests.
 
-Import the fixture into a test module as ``from tests.tracks.portal_support import world_fixture  # noqa: F401``;
-tests then ask for ``world``.
+``portal_world()`` builds the world; the ``world`` fixture of tests/tracks/conftest.py, tests/zones/conftest.py and
+tests/browser/conftest.py returns it, and so does tests/security/test_upload_bombs.py's own ``world``.
 The world: an open cycle; 广东 (440000) with an official and two zone committees (中山 440000-03, 广州 440000-01);
 江苏 (320000) with an official; a field with three active tracks (人形机器人 with an alias, 新型储能, 合成生物).
 """
@@ -10,7 +10,6 @@ import io
 import zipfile
 from types import SimpleNamespace
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests import factories as f
@@ -20,8 +19,7 @@ GD, JS = "440000", "320000"
 ZS, GZ, NJ = "440000-03", "440000-01", "320000-01"
 
 
-@pytest.fixture(name="world")
-def world_fixture(db):
+def portal_world():
     cycle = f.CycleFactory(year=2031, default_quota=3)
     field = f.FieldFactory(code="ai", name="人工智能")
     humanoid = f.TrackFactory(name="人形机器人", field=field)

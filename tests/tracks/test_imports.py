@@ -18,7 +18,6 @@ from tests.tracks.portal_support import (
     ZS,
     login,
     nomination,
-    world_fixture,  # noqa: F401 - provides the `world` fixture
 )
 from tracks import imports
 from tracks import models as m

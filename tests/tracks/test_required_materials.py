@@ -1,4 +1,4 @@
-"""A cycle's required materials (issue 14): a nomination is recommended only with a file for each, the portal shows
+"""A cycle's required materials: a nomination is recommended only with a file for each, the portal shows
 what is missing where the files are, and the token API lists, uploads and removes attachments under the same rule."""
 
 import pytest
@@ -17,7 +17,6 @@ from tests.tracks.portal_support import (
     pdf_bytes,
     png_bytes,
     upload,
-    world_fixture,  # noqa: F401 - provides the `world` fixture
 )
 from tracks import models as m
 from tracks.models.cycle import material_lines

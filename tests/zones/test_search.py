@@ -1,5 +1,5 @@
 """The site's one search rule (zones/search.py), and the surfaces that use it: the public search, the portal's track
-search and its nomination filter (issue 14). Initials and full pinyin match at any syllable boundary; pinyin only by
+search and its nomination filter. Initials and full pinyin match at any syllable boundary; pinyin only by
 whole syllables (``ai`` is not inside ``kaifaqu``), Latin words by word; exact and name matches first."""
 
 import pytest
@@ -10,7 +10,6 @@ from tests.tracks.portal_support import (
     ZS,
     login,
     nomination,
-    world_fixture,  # noqa: F401 - provides the `world` fixture
 )
 from tracks import models as m
 from zones.search import EXACT, NAME_INSIDE, NAME_START, OTHER, latin_match, rank, ranked, units
