@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from .. import review_rules
 from ..models import (
     Assignment,
     AssignmentStatus,
@@ -19,7 +20,6 @@ from ..models import (
     ReviewerProfile,
     Track,
 )
-from ..services import review as review_services
 
 FLAG_LABELS = {"few_reviews": gettext_lazy("评审不足3份"), "incomplete": gettext_lazy("评分不完整")}
 DECIDED_LABELS = {
@@ -47,7 +47,7 @@ def _counts(prefix: str, cycle: Cycle, now) -> dict:
         "accepted": Count(target, filter=Q(**{status: AssignmentStatus.ACCEPTED})),
         "submitted": Count(target, filter=Q(**{status: AssignmentStatus.SUBMITTED})),
         "withdrawn": Count(target, filter=Q(**{f"{status}__in": AssignmentStatus.WITHDRAWN})),
-        "overdue": Count(target, filter=review_services.overdue_condition(cycle, now, prefix=prefix)),
+        "overdue": Count(target, filter=review_rules.overdue_condition(cycle, now, prefix=prefix)),
     }
 
 
@@ -149,29 +149,27 @@ def nomination_panel(nomination: Nomination) -> dict:
         .select_related("zone", "user", "province")
         .order_by("name", "pk")
     )
-    declarations = review_services.declarations_of([r.pk for r in panel])
-    target = review_services.target_of(nomination)
+    declarations = review_rules.declarations_of([r.pk for r in panel])
+    target = review_rules.target_of(nomination)
     eligible, excluded = [], []
     for reviewer in panel:
         reasons = [
-            str(review_services.CONFLICT_TEXT[code])
-            for code in review_services.conflict_check(
-                review_services.affiliation_of(reviewer), target, declarations
+            str(review_rules.CONFLICT_TEXT[code])
+            for code in review_rules.conflict_check(
+                review_rules.affiliation_of(reviewer), target, declarations
             )
         ]
         previous = taken.get(reviewer.pk)
         if previous is not None:
             if previous.status in AssignmentStatus.WITHDRAWN:
-                reasons.insert(0, str(review_services.WITHDRAWN_TEXT[previous.status]))
+                reasons.insert(0, str(review_rules.WITHDRAWN_TEXT[previous.status]))
             else:
                 continue  # on it already
         if not (reviewer.is_active and reviewer.user.is_active):
             reasons.append(_("暂停接受任务"))
         (excluded if reasons else eligible).append({"reviewer": reviewer, "reasons": _("；").join(reasons)})
     # Organisations a reviewer declared a conflict with: nominations name none, so staff check them by hand.
-    from ..services.conflicts import organisation_warnings
-
-    declared = organisation_warnings([r.pk for r in panel])
+    declared = review_rules.organisation_warnings([r.pk for r in panel])
     warnings = [
         {
             "reviewer": item["reviewer"],

@@ -131,16 +131,3 @@ def _withdraw_conflicting(*, actor, reviewer, declaration, request):
                 event="review.conflict_warning",
             )
     return removed, kept
-
-
-def organisation_warnings(reviewer_ids) -> dict:
-    """{reviewer id: [organisation, …]} of the organisations these reviewers declared a conflict with."""
-    warnings = {}
-    for reviewer_id, organisation in (
-        ConflictDeclaration.objects.filter(reviewer_id__in=list(reviewer_ids))
-        .exclude(organisation="")
-        .order_by("pk")
-        .values_list("reviewer_id", "organisation")
-    ):
-        warnings.setdefault(reviewer_id, []).append(organisation)
-    return warnings

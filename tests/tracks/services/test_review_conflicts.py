@@ -1,4 +1,4 @@
-"""The conflict rule (tracks/services/review/conflict_rule.py): affiliations and declarations, case by case."""
+"""The conflict rule (tracks/review_rules.py): affiliations and declarations, case by case."""
 
 import pytest
 

@@ -22,12 +22,26 @@ domain.md, Workflow → Review. The rules, each in one place:
 * An assignment is due at the cycle's review deadline (``due_at`` empty) unless staff give it its own time; one made
   when the cycle's deadline has passed is due ``LATE_ASSIGNMENT_DAYS`` later, never in the past.
 
-The modules: ``states`` (state groups, the pledge, errors, the rules the writes share), ``conflict_rule``,
+The modules: ``states`` (state groups, the pledge, errors, the rules the writes share), ``tracks.review_rules`` (the conflict rule, overdue; shared with the desk's selectors),
 ``planning`` (the pure plan), ``assignments`` (automatic, by hand, the reviewer's answer), ``scores``, ``overdue``
 (the one-click reminder; the rule-driven reminders are tracks.services.reminders) and ``closing`` (closing review,
 reopening after publication). Callers import from this package, which names everything they use.
 """
 
+from ...review_rules import (
+    CONFLICT_TEXT,
+    WITHDRAWN_TEXT,
+    Affiliation,
+    Declaration,
+    Target,
+    affiliation_of,
+    conflict_check,
+    conflict_text,
+    declarations_of,
+    overdue_condition,
+    reviewer_conflicts,
+    target_of,
+)
 from .assignments import (
     AutoResult,
     _refill_after_withdrawal,
@@ -41,19 +55,7 @@ from .assignments import (
     assignment_replace,
 )
 from .closing import nomination_review_reopen, review_close_nominations, review_close_scope
-from .conflict_rule import (
-    CONFLICT_TEXT,
-    Affiliation,
-    Declaration,
-    Target,
-    affiliation_of,
-    conflict_check,
-    conflict_text,
-    declarations_of,
-    reviewer_conflicts,
-    target_of,
-)
-from .overdue import overdue_condition, reminders_send
+from .overdue import reminders_send
 from .planning import Choice, Exclusion, PanelReviewer, Plan, PlanNomination, Shortfall, assignments_plan
 from .scores import (
     TWO_PLACES,
@@ -68,7 +70,6 @@ from .states import (
     LATE_ASSIGNMENT_DAYS,
     PLEDGE_TEXT,
     PLEDGE_VERSION,
-    WITHDRAWN_TEXT,
     ReviewError,
     StaleVersion,
     _conditional,

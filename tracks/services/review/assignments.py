@@ -24,21 +24,21 @@ from ...models import (
     NominationStatus,
     ReviewerProfile,
 )
-from ..nominations import nomination_transition
-from ..notifications import notification_send, notifications_send
-from .conflict_rule import (
+from ...review_rules import (
     CONFLICT_TEXT,
+    WITHDRAWN_TEXT,
     affiliation_of,
     conflict_text,
     declarations_of,
     reviewer_conflicts,
     target_of,
 )
+from ..nominations import nomination_transition
+from ..notifications import notification_send, notifications_send
 from .planning import Choice, Exclusion, PanelReviewer, Plan, PlanNomination, assignments_plan
 from .states import (
     PLEDGE_TEXT,
     PLEDGE_VERSION,
-    WITHDRAWN_TEXT,
     ReviewError,
     _conditional,
     _lock_nomination_of,

@@ -2,23 +2,16 @@
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 
-from ...models import Assignment, AssignmentStatus, Cycle
+from ...models import Assignment, Cycle
+from ...review_rules import overdue_condition
 from ..notifications import notification_send
 from .states import _require_staff, assignments_link
-
-
-def overdue_condition(cycle: Cycle, now, prefix: str = "") -> Q:
-    """Pending assignments past their due time (their own, or the cycle's review close when they have none)."""
-    due = Q(**{f"{prefix}due_at__lt": now})
-    if cycle.review_closes_at is not None and cycle.review_closes_at < now:
-        due |= Q(**{f"{prefix}due_at__isnull": True})
-    return Q(**{f"{prefix}status__in": AssignmentStatus.PENDING}) & due
 
 
 def reminders_send(*, actor, cycle: Cycle, now=None, request=None) -> int:

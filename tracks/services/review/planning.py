@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ...models import AssignmentStatus
-from .conflict_rule import Affiliation, Target, conflict_check
+from ...review_rules import Affiliation, Target, conflict_check
 
 
 @dataclass(frozen=True)

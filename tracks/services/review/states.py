@@ -35,12 +35,6 @@ PLEDGE_TEXT = gettext_lazy(
     "独立、客观、公正地评分，不受任何单位或个人影响。"
 )
 
-WITHDRAWN_TEXT = {
-    AssignmentStatus.DECLINED: gettext_lazy("此前已谢绝该任务"),
-    AssignmentStatus.CONFLICT: gettext_lazy("此前已申报回避"),
-    AssignmentStatus.REMOVED: gettext_lazy("此前已被撤换"),
-}
-
 
 class ReviewError(ValidationError):
     """A review write refused because of a state or a rule (shown to the user as its message)."""

@@ -1,11 +1,14 @@
-"""The conflict-of-interest rule (回避) of expert review, on plain records, and those records read from the database."""
+"""Rules of expert review that its reads (the review desk's selectors) and its writes (tracks.services.review) both
+apply, so neither imports the other: the conflict-of-interest rule (回避) on plain records and those records read
+from the database, which assignments are overdue, and why a reviewer left a nomination."""
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ...models import ConflictDeclaration, Nomination, ReviewerProfile
+from .models import AssignmentStatus, ConflictDeclaration, Cycle, Nomination, ReviewerProfile
 
 CONFLICT_TEXT = {
     "same_zone": gettext_lazy("与推荐项目同属一个高新区"),
@@ -99,3 +102,32 @@ def declarations_of(reviewer_ids) -> list[Declaration]:
 def reviewer_conflicts(reviewer: ReviewerProfile, nomination: Nomination) -> list[str]:
     """conflict_check for one reviewer and one nomination, read from the database."""
     return conflict_check(affiliation_of(reviewer), target_of(nomination), declarations_of([reviewer.pk]))
+
+
+#: Why a reviewer is no longer on a nomination (an assignment's withdrawn status).
+WITHDRAWN_TEXT = {
+    AssignmentStatus.DECLINED: gettext_lazy("此前已谢绝该任务"),
+    AssignmentStatus.CONFLICT: gettext_lazy("此前已申报回避"),
+    AssignmentStatus.REMOVED: gettext_lazy("此前已被撤换"),
+}
+
+
+def overdue_condition(cycle: Cycle, now, prefix: str = "") -> Q:
+    """Pending assignments past their due time (their own, or the cycle's review close when they have none)."""
+    due = Q(**{f"{prefix}due_at__lt": now})
+    if cycle.review_closes_at is not None and cycle.review_closes_at < now:
+        due |= Q(**{f"{prefix}due_at__isnull": True})
+    return Q(**{f"{prefix}status__in": AssignmentStatus.PENDING}) & due
+
+
+def organisation_warnings(reviewer_ids) -> dict:
+    """{reviewer id: [organisation, …]} of the organisations these reviewers declared a conflict with."""
+    warnings = {}
+    for reviewer_id, organisation in (
+        ConflictDeclaration.objects.filter(reviewer_id__in=list(reviewer_ids))
+        .exclude(organisation="")
+        .order_by("pk")
+        .values_list("reviewer_id", "organisation")
+    ):
+        warnings.setdefault(reviewer_id, []).append(organisation)
+    return warnings
