@@ -241,6 +241,44 @@ def test_sitemap_keeps_drafts_and_inactive_zones_out(client):
     assert "/zones/440000-04/" not in urls and "/zones/440000-03/" in urls
 
 
+def _sitemap_queries(client) -> int:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/sitemap.xml").status_code == 200
+    return len(queries)
+
+
+def test_sitemap_takes_the_same_few_queries_at_one_and_three_lists(client):
+    """One query per section and two for every page's latest change: within the public pages' budget of 10, and
+    the same however many lists, tracks, zones and library entries there are."""
+    f.published_list(["440000-03", "320000-01"], year=2031)
+    one = _sitemap_queries(client)
+    for year, keys in ((2032, ["110000-01", "440000-04", "420000-01"]), (2033, ["510000-01", "210000-01"])):
+        f.published_list(keys, year=year)
+    for key in ("440000-03", "320000-01", "110000-01"):
+        f.LibraryEntryFactory(zone=f.zone(key))
+    three = _sitemap_queries(client)
+    assert one == three <= 10
+
+
+def test_sitemap_lastmod_follows_the_library_and_the_lists(client):
+    """A zone's, its province's and its track's lastmod is the latest change they show: here a library entry that
+    changed status after the list was published."""
+    park_list, _actor = f.published_list(["440000-03", "320000-01"], year=2031)
+    later = park_list.published_at + datetime.timedelta(days=40)
+    f.LibraryEntryFactory(zone=f.zone("440000-03"), track=park_list.track, status_changed_at=later)
+    urls = _sitemap(client)
+    day = timezone.localtime(later).date().isoformat()
+    assert urls["/zones/440000-03/"] == day
+    assert urls["/provinces/440000/"] == day
+    assert urls[f"/tracks/{park_list.track.pk}/"] == day
+    assert urls["/zones/320000-01/"] == timezone.localtime(park_list.published_at).date().isoformat()
+
+
 def test_sitemap_alternates_link_both_languages(client):
     body = page(client.get("/sitemap.xml"))
     assert 'hreflang="en" href="http://testserver/en/lists/"' in body

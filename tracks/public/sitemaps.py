@@ -29,24 +29,31 @@ def _latest(*stamps) -> datetime.datetime | None:
     return max(found) if found else None
 
 
-def _changes_by(key: str) -> dict:
-    """{key: latest change} from the public library entries and the public lists' entries, ``key`` being
-    ``zone_id``, ``track_id`` or ``province`` (a zone's province)."""
-    library_key = "zone__province_id" if key == "province" else key
-    list_key = "province_id" if key == "province" else key
-    changes: dict = {}
+KEYS = ("zone_id", "track_id", "province")
+
+
+def _changes() -> dict:
+    """{key: {pk: latest change}} for ``zone_id``, ``track_id`` and ``province`` (a zone's province): the latest
+    change of the public library entries and of the public lists' entries of each zone, track and province. Two
+    queries for the three (grouped by all three keys at once, folded here), whatever the number of rows."""
+    changes: dict = {key: {} for key in KEYS}
+
+    def fold(row_keys, stamps):
+        for key, pk in zip(KEYS, row_keys, strict=True):
+            changes[key][pk] = _latest(changes[key].get(pk), *stamps)
+
     library = (
         selectors.library_public()
         .order_by()
-        .values(library_key)
+        .values("zone_id", "track_id", "zone__province_id")
         .annotate(entered=Max("entered_at"), changed=Max("status_changed_at"))
     )
     for row in library:
-        changes[row[library_key]] = _latest(row["entered"], row["changed"])
+        fold((row["zone_id"], row["track_id"], row["zone__province_id"]), (row["entered"], row["changed"]))
     lists = (
         ListEntry.objects.filter(park_list__in=selectors.lists_public().values("pk"))
         .order_by()
-        .values(list_key)
+        .values("zone_id", "track_id", "province_id")
         .annotate(
             notice=Max("park_list__notice_starts_at"),
             published=Max("park_list__published_at"),
@@ -54,8 +61,10 @@ def _changes_by(key: str) -> dict:
         )
     )
     for row in lists:
-        pk = row[list_key]
-        changes[pk] = _latest(changes.get(pk), row["notice"], row["published"], row["superseded"])
+        fold(
+            (row["zone_id"], row["track_id"], row["province_id"]),
+            (row["notice"], row["published"], row["superseded"]),
+        )
     return changes
 
 
@@ -63,6 +72,9 @@ class PublicSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+
+    def __init__(self, changes: dict | None = None):
+        self.changes = changes or {key: {} for key in KEYS}
 
 
 class PagesSitemap(PublicSitemap):
@@ -104,7 +116,7 @@ class TrackSitemap(PublicSitemap):
     changefreq = "weekly"
 
     def items(self):
-        changes = _changes_by("track_id")
+        changes = self.changes["track_id"]
         tracks = list(selectors.tracks_public().select_related(None).order_by("pk").only("pk", "created_at"))
         for track in tracks:
             track.sitemap_lastmod = _latest(track.created_at, changes.get(track.pk))
@@ -121,7 +133,7 @@ class ZoneSitemap(PublicSitemap):
     changefreq = "weekly"
 
     def items(self):
-        changes = _changes_by("zone_id")
+        changes = self.changes["zone_id"]
         zones = list(zones_public().select_related(None).order_by("key").only("pk", "key", "updated_at"))
         for zone in zones:
             zone.sitemap_lastmod = _latest(zone.updated_at, changes.get(zone.pk))
@@ -138,7 +150,7 @@ class ProvinceSitemap(PublicSitemap):
     changefreq = "weekly"
 
     def items(self):
-        changes = _changes_by("province")
+        changes = self.changes["province"]
         provinces = list(
             provinces_public()
             .select_related(None)
@@ -197,5 +209,6 @@ SITEMAPS = {
 @require_GET
 @public_page
 def sitemap_xml(request):
-    response = sitemap(request, sitemaps=SITEMAPS)
+    changes = _changes()  # shared by the track, zone and province sections
+    response = sitemap(request, sitemaps={name: section(changes) for name, section in SITEMAPS.items()})
     return response.render()
