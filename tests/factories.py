@@ -1,5 +1,7 @@
-"""factory_boy factories for every model tests need. Reference data (regions, provinces, zones) comes from the
-data migration, so factories look those up by natural key rather than inventing them."""
+"""factory_boy factories for every model tests need, in any state: for tests that read rows (pages, exports, the
+access matrix). A test of a transition starts from the state before it, reached through the services
+(``tests/rounds.py``). Reference data (regions, provinces, zones) comes from the data migration, so factories look
+those up by natural key rather than inventing them."""
 
 import datetime
 from decimal import Decimal
@@ -232,87 +234,6 @@ class MonitoringReportFactory(factory.django.DjangoModelFactory):
 def draft_nomination(**kwargs):
     """A complete draft (every field a submit needs), in an open cycle unless one is given."""
     return NominationFactory(status=m.NominationStatus.DRAFT, **kwargs)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Published lists: a cycle scored through the ORM, ranked by the ranking service.
-
-
-def scored_cycle(zone_keys, *, year=2031, track=None, reviewers=3, base=Decimal("90"), step=Decimal("2.5")):
-    """A cycle whose nominations (one per zone, in ``zone_keys`` order, on one track) each have ``reviewers``
-    submitted reviews, the first scored highest; returns (cycle, track, [nominations]). Ranks follow the order."""
-    moment = timezone.now() - datetime.timedelta(days=30)
-    cycle = CycleFactory(
-        year=year,
-        status=m.CycleStatus.REVIEW_CLOSED,
-        criteria_frozen_at=moment - datetime.timedelta(days=1),
-        review_closed_at=moment + datetime.timedelta(days=1),
-    )
-    criteria = criteria_for(cycle)
-    track = track or TrackFactory(name=f"人形机器人{year}")
-    experts = [ReviewerProfileFactory() for _ in range(reviewers)]
-    nominations = []
-    for index, key in enumerate(zone_keys):
-        place = zone(key)
-        nomination = NominationFactory(
-            cycle=cycle, zone=place, province=place.province, track=track, status=m.NominationStatus.SCORED
-        )
-        value = base - step * index
-        for number, expert in enumerate(experts):
-            assignment = m.Assignment.objects.create(
-                reviewer=expert,
-                nomination=nomination,
-                status=m.AssignmentStatus.SUBMITTED,
-                pledge_signed_at=moment,
-                submitted_at=moment + datetime.timedelta(minutes=index * 10 + number),
-            )
-            m.Score.objects.bulk_create(
-                [
-                    m.Score(
-                        assignment=assignment,
-                        criterion=criterion,
-                        max_score=criterion.max_score,
-                        value=value + offset,
-                        comment=f"{criterion.name}评语{number}" if number == 0 else "",
-                    )
-                    for criterion, offset in zip(
-                        criteria, (Decimal("1"), Decimal("0"), Decimal("-1"), Decimal("0.5")), strict=True
-                    )
-                ]
-            )
-        nominations.append(nomination)
-    return cycle, track, nominations
-
-
-def list_on_notice(zone_keys, *, year=2031, top_n=None, min_score=None, actor=None, days_ago=8, track=None):
-    """A track list built by the list service from a real ranking and put on notice ``days_ago`` days ago (the
-    notice lasts 7 days: 8 means it has ended, 1 that it is open). Returns (park_list, staff user)."""
-    from tracks.services.lists import list_build, list_open_notice
-    from tracks.services.ranking import ranking_compute
-
-    actor = actor or staff()
-    cycle, track, _nominations = scored_cycle(zone_keys, year=year, track=track)
-    snapshot = ranking_compute(cycle=cycle, actor=actor)
-    park_list = list_build(
-        actor=actor,
-        snapshot=snapshot,
-        field=track.field,
-        track=track,
-        top_n=top_n if top_n is not None or min_score is not None else len(zone_keys),
-        min_score=min_score,
-    )
-    park_list = list_open_notice(
-        actor=actor, park_list=park_list, starts_at=timezone.now() - datetime.timedelta(days=days_ago)
-    )
-    return park_list, actor
-
-
-def published_list(zone_keys, **kwargs):
-    """A list built, noticed and published through the services. Returns (park_list, staff user)."""
-    from tracks.services.lists import list_publish
-
-    park_list, actor = list_on_notice(zone_keys, **kwargs)
-    return list_publish(actor=actor, park_list=park_list), actor
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.db import DatabaseError, connection, transaction
 
 from audit.models import AuditEvent
 from config.backup import MANIFEST, model_counts
-from tests import factories as f
+from tests import rounds
 from tracks.demo import seed_demo
 from tracks.models import ListStatus, Nomination, NominationAttachment, ParkList
 from tracks.services.hashing import sha256_hex, sm3_hex
@@ -66,7 +66,7 @@ def registry(media):
 @pytest.fixture
 def small_registry(media):
     """A published list and one attachment: enough for the refusals, and much quicker to build than the demo."""
-    f.published_list(["440000-03", "320000-01"])
+    rounds.published_list(["440000-03", "320000-01"])
     _attach(Nomination.objects.order_by("pk").first(), 0)
     return media
 

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from redis import Redis
 
 from tests import factories as f
+from tests import rounds
 from tracks.public.caching import LIST_CACHE_SECONDS
 from tracks.services.lists import list_publish
 from tracks.services.public_cache import GENERATION_KEY, PUBLIC_STATE_KEY
@@ -31,7 +32,7 @@ def redis_cache(settings):
 
 
 def test_servers_share_a_lists_state_and_forget_it_together(client, redis_cache):
-    park_list, actor = f.list_on_notice(["440000-03", "320000-01"])
+    park_list, actor = rounds.list_on_notice(["440000-03", "320000-01"])
     url = f"/lists/{park_list.pk}/"
     first = client.get(url)
     other_server = caches.create_connection("default")  # its own client, as another app server has
@@ -63,7 +64,7 @@ def test_a_change_renews_every_servers_pages(client, redis_cache):
 
 def test_nothing_cached_for_the_public_lives_longer_than_its_expiry(client, redis_cache):
     # On notice: rendered and cached (a published list is served from its files, publishing/, not the cache).
-    park_list, _actor = f.list_on_notice(["440000-03", "320000-01"], days_ago=1)
+    park_list, _actor = rounds.list_on_notice(["440000-03", "320000-01"], days_ago=1)
     for url in (
         "/",
         "/library/",

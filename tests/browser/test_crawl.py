@@ -20,6 +20,7 @@ from django.core.cache import cache
 
 from accounts.signed_in import COOKIE
 from tests import factories as f
+from tests import rounds
 from tests.browser.conftest import DESKTOP
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -65,8 +66,8 @@ def serious_violations(page) -> list[str]:
 def world():
     """Something on every kind of public page: lists published and on notice, a correction's history, library
     entries, typical cases and announcements (the factories' services write them)."""
-    park_list, actor = f.published_list(KEYS, top_n=5)
-    notice, _actor = f.list_on_notice(KEYS[:3], year=2032, days_ago=1, actor=actor)
+    park_list, actor = rounds.published_list(KEYS, top_n=5)
+    notice, _actor = rounds.list_on_notice(KEYS[:3], year=2032, days_ago=1, actor=actor)
     case = f.published_case()
     from tracks.models import Announcement, AnnouncementKind
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests import factories as f
+from tests import rounds
 from tracks import models as m
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -28,7 +28,7 @@ def _captcha_code(page, park_list) -> str:
 
 def test_objection_after_a_wrong_captcha_then_the_receipt_lookup(browser_page):
     page = browser_page
-    notice, staff = f.list_on_notice(["440000-03", "320000-01", "110000-01"], days_ago=1)
+    notice, staff = rounds.list_on_notice(["440000-03", "320000-01", "110000-01"], days_ago=1)
     page.goto(f"/lists/{notice.pk}/objection/")
     page.get_by_label("姓名").fill("陈静")
     page.get_by_label("工作单位").fill("某市高新区企业服务中心")

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from mail.models import OutboxMessage
-from tests import factories
+from tests import rounds
 from tests.browser.test_review import sign_in
 from tests.tracks.services.review_support import Desk
 from tracks.models import CycleStatus, Notification
@@ -37,7 +37,7 @@ def test_staff_remind_the_late_reviewer_and_print_the_score_summary(browser_page
     assert Notification.objects.filter(user=late.user, message__startswith="催办").count() == 1
     assert OutboxMessage.objects.get(recipient=late.user).event == "review.reminder"
 
-    cycle, track, _nominations = factories.scored_cycle(["440000-03", "440000-02", "440000-04"], year=2034)
+    cycle, track, _nominations = rounds.scored_cycle(["440000-03", "440000-02", "440000-04"], year=2034)
     assert cycle.status == CycleStatus.REVIEW_CLOSED
     page.goto(f"/admin/tracks/assignment/desk/{cycle.year}/pack/?track={track.pk}")
     assert page.get_by_role("heading", name=re.compile("专家评审会打分汇总表")).is_visible()

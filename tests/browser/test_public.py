@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from tests import factories as f
+from tests import rounds
 from tests.browser.conftest import DESKTOP, PHONE
 from tracks.models import Objection
 
@@ -62,8 +62,8 @@ def serious_violations(page) -> list[str]:
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop-1280", "phone-390"])
 def test_no_serious_accessibility_violations(axe_page, size):
-    park_list, _actor = f.published_list(KEYS, top_n=5)
-    notice, _actor = f.list_on_notice(KEYS[:3], year=2032, days_ago=1)
+    park_list, _actor = rounds.published_list(KEYS, top_n=5)
+    notice, _actor = rounds.list_on_notice(KEYS[:3], year=2032, days_ago=1)
     axe_page.set_viewport_size(size)
     found = {}
     for name, url in [
@@ -87,7 +87,7 @@ def test_no_serious_accessibility_violations(axe_page, size):
 
 def test_public_journey_home_list_zone_download(browser_page):
     page = browser_page
-    park_list, _actor = f.published_list(KEYS, top_n=5)
+    park_list, _actor = rounds.published_list(KEYS, top_n=5)
 
     page.goto("/")
     page.get_by_role("link", name="查看完整榜单和区域分布").click()
@@ -122,7 +122,7 @@ def test_public_journey_home_list_zone_download(browser_page):
 
 def test_list_page_on_a_phone_and_in_print(browser_page):
     page = browser_page
-    park_list, _actor = f.published_list(KEYS, top_n=5)
+    park_list, _actor = rounds.published_list(KEYS, top_n=5)
     page.set_viewport_size(PHONE)
     page.goto(f"/lists/{park_list.pk}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -137,7 +137,7 @@ def test_list_page_on_a_phone_and_in_print(browser_page):
 
 def test_the_list_is_keyboard_usable(browser_page):
     page = browser_page
-    park_list, _actor = f.published_list(KEYS, top_n=5)
+    park_list, _actor = rounds.published_list(KEYS, top_n=5)
     page.goto(f"/lists/{park_list.pk}/")
     region = page.get_by_role("region", name=re.compile(re.escape(park_list.title)))
     region.focus()
@@ -169,7 +169,7 @@ def captcha_code(page, park_list) -> str:
 
 def test_filing_an_objection(browser_page):
     page = browser_page
-    notice, _actor = f.list_on_notice(KEYS[:3], days_ago=1)
+    notice, _actor = rounds.list_on_notice(KEYS[:3], days_ago=1)
 
     page.goto(f"/lists/{notice.pk}/")
     page.get_by_role("link", name="提出异议").click()

@@ -19,7 +19,7 @@ from accounts.models import Profile
 from audit.models import AuditEvent
 from mail import services
 from mail.models import MailBatch, OutboxMessage, OutboxStatus
-from tests import factories
+from tests import factories, rounds
 from tests.tracks.services.review_support import Desk
 from tracks.models import Notification
 from tracks.services import review
@@ -351,10 +351,12 @@ def test_list_on_notice_and_published_reach_the_provinces_concerned_and_an_objec
     jiangsu.email = "js@example.org"
     jiangsu.save(update_fields=["email"])
 
-    park_list, staff = factories.list_on_notice(["440000-03", "440000-02"], days_ago=1)
+    park_list, staff = rounds.list_on_notice(["440000-03", "440000-02"], days_ago=1)
 
-    notice = OutboxMessage.objects.get(event="list.notice")
-    assert notice.recipient == guangdong  # 江苏 has no nomination in the scope
+    # Guangdong's officials (the one who nominated included); 江苏 has no nomination in the scope.
+    notices = OutboxMessage.objects.filter(event="list.notice").select_related("recipient__profile")
+    assert {message.recipient.profile.province.code for message in notices} == {"440000"}
+    notice = notices.get(recipient=guangdong)
     assert f"《{park_list.title}》进入公示" in notice.body_text
 
     with transaction.atomic():

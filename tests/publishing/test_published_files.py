@@ -21,6 +21,7 @@ from audit.models import AppendOnlyError
 from publishing import compiler, files, paths
 from publishing.models import ArtefactManifest
 from tests import factories as f
+from tests import rounds
 from tracks.models import ListStatus, ParkList
 from tracks.services.lists import list_correct, list_notice_cancel, list_notice_change, list_publish
 from zones.models import Zone
@@ -36,7 +37,7 @@ def root() -> Path:
 
 def published(django_capture_on_commit_callbacks, keys=KEYS, **kwargs):
     """A list published through the services, its after-commit compile run as in production."""
-    park_list, actor = f.list_on_notice(keys, **kwargs)
+    park_list, actor = rounds.list_on_notice(keys, **kwargs)
     with django_capture_on_commit_callbacks(execute=True):
         park_list = list_publish(actor=actor, park_list=park_list)
     return park_list, actor
@@ -111,7 +112,7 @@ def test_the_api_file_is_the_api_views_answer_and_the_page_the_pages(
 
 def test_lists_on_notice_and_drafts_are_never_compiled(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        notice, _actor = f.list_on_notice(KEYS[:2], days_ago=1)
+        notice, _actor = rounds.list_on_notice(KEYS[:2], days_ago=1)
     assert client.get(f"/lists/{notice.pk}/").status_code == 200  # rendered by the view
     assert not (root() / "lists" / str(notice.pk)).exists()
     assert not ArtefactManifest.objects.filter(park_list=notice).exists()

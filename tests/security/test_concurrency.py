@@ -12,7 +12,6 @@ SQLite serialises writers on one file and its in-memory test database is not sha
 run on PostgreSQL only (``DATABASE_URL=postgres://…``), as in CI.
 """
 
-import datetime
 import json
 import threading
 from decimal import Decimal
@@ -21,11 +20,11 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from audit.models import AuditEvent
 from tests import factories as f
+from tests import rounds
 from tracks import models as m
 from tracks.services import review
 from tracks.services.lists import list_correct, list_publish
@@ -145,24 +144,12 @@ def test_parallel_api_submits_take_exactly_the_quota_and_answer_409_beyond_it():
 
 @pytest.fixture
 def scoring():
-    """An accepted assignment (pledge signed) on a nomination in review, criteria frozen."""
-    now = timezone.now()
-    cycle = f.CycleFactory(
-        year=2031,
-        status=m.CycleStatus.REVIEW,
-        criteria_frozen_at=now,
-        review_opens_at=now - datetime.timedelta(days=2),
-        review_closes_at=now + datetime.timedelta(days=10),
-    )
-    f.criteria_for(cycle)
-    field = f.FieldFactory()
-    track = f.TrackFactory(field=field)
-    zone = f.zone("440000-03")
-    nomination = f.NominationFactory(
-        cycle=cycle, zone=zone, province=zone.province, track=track, status=m.NominationStatus.IN_REVIEW
-    )
-    reviewer = f.reviewer("110000", fields=[field])
-    assignment = m.Assignment.objects.create(nomination=nomination, reviewer=reviewer)
+    """An accepted assignment (pledge signed) on a nomination in review, criteria frozen: the round's own steps."""
+    round_ = rounds.Round()
+    nomination = round_.accepted("440000-03")
+    round_.to_review()
+    assignment = m.Assignment.objects.filter(nomination=nomination).select_related("reviewer__user").first()
+    reviewer = assignment.reviewer
     assignment = review.assignment_accept(actor=reviewer.user, assignment=assignment, pledge=True)
     return reviewer, assignment
 
@@ -256,7 +243,7 @@ def test_a_submit_racing_a_draft_save_of_the_same_version_never_overwrites(scori
 
 
 def test_two_publishes_of_one_list_make_exactly_one_version():
-    park_list, staff = f.list_on_notice(["440000-03", "440000-02", "320000-01"], year=2031, days_ago=8)
+    park_list, staff = rounds.list_on_notice(["440000-03", "440000-02", "320000-01"], year=2031, days_ago=8)
     other = f.staff(username="staff_2")
 
     def publish(actor):
@@ -277,7 +264,7 @@ def test_two_publishes_of_one_list_make_exactly_one_version():
 
 
 def test_two_corrections_of_one_published_list_make_exactly_one_new_version():
-    park_list, staff = f.published_list(["440000-03", "440000-02", "320000-01"], year=2031)
+    park_list, staff = rounds.published_list(["440000-03", "440000-02", "320000-01"], year=2031)
     other = f.staff(username="staff_2")
 
     def correct(actor, note):

@@ -30,7 +30,7 @@ from django.core.management import call_command
 from django.db import connection
 from PIL import Image
 
-from tests import factories as f
+from tests import rounds
 from throttle.models import RateCounter
 from tracks.models import Objection
 from tracks.public import captcha
@@ -43,7 +43,7 @@ KEYS = ["440000-03", "320000-01", "110000-01"]
 
 @pytest.fixture
 def notice():
-    park_list, _actor = f.list_on_notice(KEYS, days_ago=1)
+    park_list, _actor = rounds.list_on_notice(KEYS, days_ago=1)
     return park_list
 
 

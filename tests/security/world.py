@@ -33,6 +33,7 @@ from rest_framework.authtoken.models import Token
 from accounts import roles
 from accounts.models import Profile
 from tests import factories as f
+from tests import rounds
 from tracks import models as m
 
 GD, JS = "440000", "320000"
@@ -71,17 +72,6 @@ def _attach(nomination, user, name="申报材料.pdf"):
     attachment.file.save("upload", ContentFile(PDF), save=False)
     attachment.save()
     return attachment
-
-
-def _draft_list(zone_keys, *, year, track, actor):
-    from tracks.services.lists import list_build
-    from tracks.services.ranking import ranking_compute
-
-    cycle, _track, _nominations = f.scored_cycle(zone_keys, year=year, track=track)
-    snapshot = ranking_compute(cycle=cycle, actor=actor)
-    return list_build(
-        actor=actor, snapshot=snapshot, field=track.field, track=track, top_n=len(zone_keys), title="草稿榜单"
-    )
 
 
 def build_world() -> SimpleNamespace:
@@ -136,20 +126,14 @@ def build_world() -> SimpleNamespace:
     )
 
     # -- lists: published (2023), on notice (2024), draft (2022) ----------------------------------------------
-    # Its review closed a month ago, as factories.scored_cycle makes it (made first here for the library entries).
-    reviewed = f.CycleFactory(
-        year=2023,
-        status=m.CycleStatus.REVIEW_CLOSED,
-        criteria_frozen_at=now - datetime.timedelta(days=31),
-        review_closed_at=now - datetime.timedelta(days=29),
+    # The published list's nominations were accepted through the services, which entered each (zone, track) pair
+    # in the library.
+    w.published, _actor = rounds.published_list([ZS, SZ, NJ], year=2023, track=w.humanoid, actor=staff)
+    w.entries = {key: m.LibraryEntry.objects.get(zone=f.zone(key), track=w.humanoid) for key in (ZS, SZ, NJ)}
+    w.notice, _actor = rounds.list_on_notice([ZS, NJ], year=2024, track=w.storage, days_ago=1, actor=staff)
+    w.draft_list, _actor = rounds.list_draft(
+        [SZ, NJ], year=2022, track=w.quantum, actor=staff, title="草稿榜单"
     )
-    w.entries = {
-        key: f.LibraryEntryFactory(zone=f.zone(key), track=w.humanoid, entered_cycle=reviewed)
-        for key in (ZS, SZ, NJ)
-    }
-    w.published, _actor = f.published_list([ZS, SZ, NJ], year=2023, track=w.humanoid, actor=staff)
-    w.notice, _actor = f.list_on_notice([ZS, NJ], year=2024, track=w.storage, days_ago=1, actor=staff)
-    w.draft_list = _draft_list([SZ, NJ], year=2022, track=w.quantum, actor=staff)
     w.objection = objection_file(
         park_list=w.notice,
         entry=w.notice.entries.order_by("rank").first(),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from tests import factories as f
+from tests import rounds
 from tracks.models import ListStatus, Objection, ObjectionStatus, ParkList
 from tracks.public.captcha import SESSION_KEY
 from tracks.services.lists import list_verify
@@ -36,7 +37,7 @@ def action(client, url, name, objects, **extra):
 
 def test_notice_objection_publish_correction(client):
     staff_user = f.staff(username="ops")
-    cycle, track, _nominations = f.scored_cycle(KEYS)
+    cycle, track, _nominations = rounds.scored_cycle(KEYS)
     snapshot = ranking_compute(cycle=cycle, actor=staff_user)
     admin_client = client.__class__()
     admin_client.force_login(staff_user)
@@ -179,7 +180,7 @@ def test_notice_objection_publish_correction(client):
 
 
 def test_only_programme_staff_manage_lists_in_the_admin(client):
-    park_list, _actor = f.list_on_notice(KEYS[:2], days_ago=1)
+    park_list, _actor = rounds.list_on_notice(KEYS[:2], days_ago=1)
     reviewer = f.ReviewerProfileFactory().user
     client.force_login(reviewer)
     assert client.get(reverse("admin:tracks_parklist_build")).status_code in (302, 403)
@@ -187,7 +188,7 @@ def test_only_programme_staff_manage_lists_in_the_admin(client):
 
 
 def test_verify_page_in_the_admin(client):
-    park_list, actor = f.published_list(KEYS[:3])
+    park_list, actor = rounds.published_list(KEYS[:3])
     client.force_login(actor)
     html = client.get(reverse("admin:tracks_parklist_verify", args=[park_list.pk])).content.decode()
     assert "校验通过。" in html
@@ -201,7 +202,7 @@ def test_staff_download_objection_evidence_and_the_public_cannot(client):
 
     from tracks.services.lists import objection_file
 
-    park_list, actor = f.list_on_notice(KEYS[:2], days_ago=1)
+    park_list, actor = rounds.list_on_notice(KEYS[:2], days_ago=1)
     objection = objection_file(
         park_list=park_list,
         name="甲",

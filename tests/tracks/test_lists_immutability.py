@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories as f
+from tests import rounds
 from tracks.models import ImmutableListError, ListEntry, ListStatus, ParkList
 from tracks.services.lists import list_correct
 
@@ -23,7 +24,7 @@ postgres_only = pytest.mark.skipif(
 
 @pytest.fixture
 def published():
-    park_list, actor = f.published_list(KEYS, top_n=3)
+    park_list, actor = rounds.published_list(KEYS, top_n=3)
     return park_list
 
 
@@ -100,7 +101,7 @@ def test_orm_refuses_to_change_entries_of_a_published_list(published, path):
 
 
 def test_drafts_and_notices_stay_editable():
-    park_list, _actor = f.list_on_notice(KEYS[:2], days_ago=1)
+    park_list, _actor = rounds.list_on_notice(KEYS[:2], days_ago=1)
     park_list.title = "公示中的榜单可以改标题"
     park_list.save()
     ListEntry.objects.filter(park_list=park_list, rank=2).update(total=Decimal("80"))
@@ -156,7 +157,7 @@ def test_admin_refuses_to_change_or_delete_a_published_list(request, published, 
 
 
 def test_admin_still_lets_staff_retitle_a_draft(staff_client):
-    snapshot_list, actor = f.list_on_notice(KEYS[:2], days_ago=1)
+    snapshot_list, actor = rounds.list_on_notice(KEYS[:2], days_ago=1)
     ParkList.objects.filter(pk=snapshot_list.pk).update(status=ListStatus.DRAFT)
     response = staff_client.post(
         reverse("admin:tracks_parklist_change", args=[snapshot_list.pk]),
@@ -252,7 +253,7 @@ def test_trigger_allows_exactly_the_superseded_mark(published):
 @postgres_only
 @pytest.mark.postgres_only
 def test_triggers_leave_drafts_and_notices_alone():
-    park_list, _actor = f.list_on_notice(KEYS[:2], days_ago=1)
+    park_list, _actor = rounds.list_on_notice(KEYS[:2], days_ago=1)
     _raw("UPDATE tracks_listentry SET total = 80 WHERE park_list_id = %s AND rank = 2", [park_list.pk])
     _raw("UPDATE tracks_parklist SET title = 'x' WHERE id = %s", [park_list.pk])
     assert ParkList.objects.get(pk=park_list.pk).title == "x"

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tests import factories
+from tests import factories, rounds
 from tracks import models as m
 from tracks.panel_pack import letter, panel_pack
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def meeting():
     """Two nominations of one track scored by three experts (the third harsh on one), and a third nomination in
     another field scored by the first expert alone."""
-    cycle, track, (first, second) = factories.scored_cycle(["440000-03", "440000-02"], year=2032)
+    cycle, track, (first, second) = rounds.scored_cycle(["440000-03", "440000-02"], year=2032)
     experts = list(m.ReviewerProfile.objects.filter(assignments__nomination=first).order_by("pk"))
     m.Score.objects.filter(
         assignment__nomination=first, assignment__reviewer=experts[2], criterion__code="strategic"
@@ -142,7 +142,7 @@ def test_the_admin_home_links_the_review_desk(client):
     "zones", [["440000-03", "440000-02"], ["440000-03", "440000-02", "440000-04", "440000-05"]]
 )
 def test_the_pack_reads_in_a_fixed_number_of_queries(client, django_assert_max_num_queries, zones):
-    cycle, track, _nominations = factories.scored_cycle(zones, year=2033)
+    cycle, track, _nominations = rounds.scored_cycle(zones, year=2033)
     client.force_login(factories.staff())
     with django_assert_max_num_queries(20):
         response = client.get(reverse("admin:tracks_review_pack", args=[cycle.year]), {"track": track.pk})

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from tests import factories as f
-from tests.tracks.round_support import Round
+from tests.rounds import Round
 from tracks import workflow
 from tracks.models import (
     Assignment,

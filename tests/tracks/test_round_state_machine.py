@@ -28,7 +28,7 @@ from hypothesis.stateful import (
 )
 
 from tests import factories as f
-from tests.tracks.round_support import CONTENT
+from tests.rounds import CONTENT
 from tracks import invariants, workflow
 from tracks.models import (
     Assignment,

@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from publishing.frozen import as_published
 from publishing.serve import compiled_answer
@@ -201,7 +202,8 @@ class ParkListViewSet(PublicReadOnlyViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         if request.accepted_renderer.format != "json":
-            return super().retrieve(request, *args, **kwargs)
+            # The browsable API (?format=api): the same data as the JSON, from the same writer.
+            return Response(list_detail_data(self.get_object(), request))
         if set(request.query_params) & set(self.filterset_class.base_filters):
             self.get_object()  # a filter this list does not pass makes it a 404 (a bad value a 400), as before
         # From the cache when it is there, so a repeat reader's 304 reads no database.
@@ -218,12 +220,17 @@ class ParkListViewSet(PublicReadOnlyViewSet):
         return list_response(request, state, "api", render=render_body, content_type="application/json")
 
 
-def list_detail_json(park_list, request=None) -> bytes:
-    """The API detail of one version of a list: the view's answer and the compiled file's (publishing.compiler),
-    so the answer has one writer. ``park_list`` comes from ``selectors.lists_public_with_counts()``."""
+def list_detail_data(park_list, request=None) -> dict:
+    """The API detail of one version of a list: the view's answer (JSON or the browsable API) and the compiled
+    file's (publishing.compiler), so the answer has one writer. ``park_list`` comes from
+    ``selectors.lists_public_with_counts()``."""
     context = {
         "request": request,
         "criteria": list(Criterion.objects.filter(cycle_id=park_list.cycle_id).order_by("order", "code")),
         "entries": as_published(park_list, list(selectors.list_entries_public(park_list))),
     }
-    return JSONRenderer().render(s.ParkListDetailSerializer(park_list, context=context).data)
+    return s.ParkListDetailSerializer(park_list, context=context).data
+
+
+def list_detail_json(park_list, request=None) -> bytes:
+    return JSONRenderer().render(list_detail_data(park_list, request))

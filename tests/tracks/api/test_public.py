@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests import factories as f
+from tests import rounds
 from tests.tracks.public.test_home import make_published_list
 from tracks.models import LibraryEntry, LibraryStatus, TrackAlias
 from tracks.services.lists import list_correct
@@ -110,8 +111,8 @@ def test_library_shows_entries_in_cultivation_only(client):
 
 
 def test_lists_never_show_drafts_and_filter(client):
-    published, actor = f.published_list(["440000-03", "320000-01"], year=2031)
-    notice, _ = f.list_on_notice(["110000-01"], year=2032, days_ago=1)
+    published, actor = rounds.published_list(["440000-03", "320000-01"], year=2031)
+    notice, _ = rounds.list_on_notice(["110000-01"], year=2032, days_ago=1)
     draft = make_published_list(year=2033, publish=False)
     new = list_correct(actor=actor, park_list=published, note="更正")
 
@@ -129,7 +130,7 @@ def test_lists_never_show_drafts_and_filter(client):
 
 
 def test_list_detail_has_entries_with_one_value_per_criterion(client):
-    park_list, _actor = f.published_list(["440000-03", "320000-01"])
+    park_list, _actor = rounds.published_list(["440000-03", "320000-01"])
 
     detail = get(client, f"/api/v1/lists/{park_list.pk}/")
 
@@ -150,8 +151,18 @@ def test_list_detail_has_entries_with_one_value_per_criterion(client):
     }
 
 
+def test_the_browsable_api_shows_a_list_as_its_json_does(client):
+    park_list, _actor = rounds.published_list(["440000-03", "320000-01"])
+
+    response = client.get(f"/api/v1/lists/{park_list.pk}/?format=api")
+
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert park_list.sha256 in html and "&quot;strategic&quot;: &quot;91.00&quot;" in html
+
+
 def test_api_answers_conditional_requests(client):
-    park_list, _actor = f.published_list(["440000-03"])
+    park_list, _actor = rounds.published_list(["440000-03"])
     for url in (f"/api/v1/lists/{park_list.pk}/", "/api/v1/lists/", "/api/v1/zones/?province=440000"):
         first = client.get(url)
         assert first.status_code == 200 and first["ETag"]
@@ -166,7 +177,7 @@ def test_api_answers_conditional_requests(client):
 
 
 def test_api_is_the_same_for_everyone_and_needs_no_session(client):
-    park_list, _actor = f.published_list(["440000-03"])
+    park_list, _actor = rounds.published_list(["440000-03"])
     anonymous = client.get(f"/api/v1/lists/{park_list.pk}/")
     client.force_login(f.staff())
     signed_in = client.get(f"/api/v1/lists/{park_list.pk}/")
@@ -219,7 +230,7 @@ def test_openapi_schema_and_swagger_ui_from_local_files(client):
 
 
 def test_list_detail_still_honours_the_list_filters(client):
-    park_list, _actor = f.published_list(["440000-03", "320000-01"])
+    park_list, _actor = rounds.published_list(["440000-03", "320000-01"])
     url = f"/api/v1/lists/{park_list.pk}/"
     assert client.get(url).status_code == 200
     assert client.get(url, {"cycle": park_list.cycle.year}).status_code == 200

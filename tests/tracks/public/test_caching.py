@@ -7,6 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tests import factories as f
+from tests import rounds
 from tracks.models import LibraryEntry, LibraryStatus
 from tracks.services.library import library_set_status
 from tracks.services.notifications import notification_send
@@ -132,7 +133,7 @@ def test_a_rendering_that_read_the_session_is_never_stored(rf):
     "url", ["/api/v1/zones/?province=440000", "/api/v1/lists/", "/api/v1/library/?page=1"]
 )
 def test_a_second_api_reader_is_answered_from_the_cache(client, url):
-    f.published_list(["440000-03", "320000-01"])
+    rounds.published_list(["440000-03", "320000-01"])
     first = client.get(url)
     assert first.status_code == 200 and first["Content-Type"] == "application/json"
     with CaptureQueriesContext(connection) as second_reader:

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone, translation
 
 from tests import factories as f
+from tests import rounds
 from tracks.admin.lists import ListBuildForm, ListCorrectForm, snapshot_label
 from tracks.services.ranking import ranking_compute
 from zones.display import local_name, name_language
@@ -91,7 +92,7 @@ SKIP = ("/static/", "/api/", "/favicon.ico", "/admin/")
 def test_following_links_from_english_pages_stays_in_english(client):
     """A bounded crawl of the English site: every link on an English page leads to an English page (the language
     switch, marked hreflang, aside), and none of them is an error."""
-    park_list, _actor = f.published_list(["440000-03", "320000-01", "110000-01"])
+    park_list, _actor = rounds.published_list(["440000-03", "320000-01", "110000-01"])
     f.published_case()
     seen, queue, chinese, errors = {"/en/"}, deque(["/en/"]), [], []
     while queue and len(seen) < 150:
@@ -126,7 +127,7 @@ def test_following_links_from_english_pages_stays_in_english(client):
 
 
 def test_snapshot_pickers_say_beijing_time():
-    cycle, _track, _nominations = f.scored_cycle(["440000-03", "320000-01"], year=2034)
+    cycle, _track, _nominations = rounds.scored_cycle(["440000-03", "320000-01"], year=2034)
     snapshot = ranking_compute(cycle=cycle, actor=f.staff())
     local = timezone.localtime(snapshot.computed_at).strftime("%Y-%m-%d %H:%M")
 
@@ -135,7 +136,7 @@ def test_snapshot_pickers_say_beijing_time():
     assert label == f"{cycle} 快照 #{snapshot.pk}，{local}"
     build = dict(ListBuildForm().fields["snapshot"].choices)
     assert build[snapshot.pk] == label
-    park_list, _actor = f.published_list(["440000-03", "320000-01"], year=2035)
+    park_list, _actor = rounds.published_list(["440000-03", "320000-01"], year=2035)
     correct = ListCorrectForm(park_list=park_list, entries=[])
     assert all(
         str(choice_label).endswith(timezone.localtime(snap.computed_at).strftime("%Y-%m-%d %H:%M"))

@@ -3,28 +3,21 @@ published list, a language switch that is a plain link, and nothing personal on 
 
 import datetime
 import re
-from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from tests import factories as f
+from tests import rounds
 from tracks.models import (
     Cycle,
     CycleStatus,
     LibraryEntry,
     LibraryStatus,
-    ListEntry,
-    ListScope,
-    ListStatus,
-    NominationStatus,
-    ParkList,
     TrackStatus,
 )
-from tracks.services.lists import list_publish
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -35,46 +28,11 @@ ZONES = ["440000-03", "320000-01", "110000-01"]
 def make_published_list(
     *, year=2031, zones=ZONES, title="2031年度人形机器人重点新赛道园区榜单", publish=True
 ):
-    """A list with one entry per zone (rank order as given), put on notice and published by the list service."""
-    cycle = f.CycleFactory(year=year, status=CycleStatus.PUBLICATION)
-    track = f.TrackFactory(name=f"人形机器人{year}")
-    park_list = ParkList.objects.create(
-        cycle=cycle,
-        scope=ListScope.TRACK,
-        field=track.field,
-        track=track,
-        title=title,
-        status=ListStatus.DRAFT,
-    )
-    for rank, key in enumerate(zones, start=1):
-        zone = f.zone(key)
-        nomination = f.NominationFactory(
-            cycle=cycle, zone=zone, province=zone.province, track=track, status=NominationStatus.SCORED
-        )
-        base = Decimal("90") - rank * Decimal("3.25")
-        ListEntry.objects.create(
-            park_list=park_list,
-            rank=rank,
-            nomination=nomination,
-            zone=zone,
-            province=zone.province,
-            track=track,
-            total=base,
-            score_strategic=base,
-            score_leading=base,
-            score_growth=base,
-            score_driving=base,
-        )
+    """A track list with one entry per zone (rank order as given), built from a scored cycle by the list service,
+    and put on notice and published unless ``publish`` is false (a draft)."""
     if not publish:
-        return park_list
-    now = timezone.now()
-    ParkList.objects.filter(pk=park_list.pk).update(
-        status=ListStatus.NOTICE,
-        notice_starts_at=now - datetime.timedelta(days=8),
-        notice_ends_at=now - datetime.timedelta(days=1),
-    )
-    park_list.refresh_from_db()
-    return list_publish(actor=f.staff(), park_list=park_list)
+        return rounds.list_draft(zones, year=year, title=title)[0]
+    return rounds.published_list(zones, year=year, title=title)[0]
 
 
 def stat(html: str, name: str) -> int:
@@ -159,7 +117,7 @@ def test_latest_published_list_is_shown_with_its_hash(client):
     assert [(int(rank), name) for rank, name in rows] == [
         (rank, f.zone(key).display_name) for rank, key in enumerate(ZONES, start=1)
     ]
-    assert "86.75" in html and "80.25" in html
+    assert "90.15" in html and "85.15" in html
     assert f.zone("440000-03").province.name in html
 
 

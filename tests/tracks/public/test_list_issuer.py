@@ -4,7 +4,7 @@ and kept."""
 import pytest
 from django.core.cache import cache
 
-from tests import factories as f
+from tests import rounds
 from tracks.models import ListStatus, ParkList
 from tracks.services.hashing import canonical_json, sha256_hex
 from tracks.services.lists import list_content, list_publish
@@ -22,7 +22,7 @@ def _clear_cache():
 
 @pytest.fixture
 def notice():
-    park_list, actor = f.list_on_notice(KEYS, days_ago=1)
+    park_list, actor = rounds.list_on_notice(KEYS, days_ago=1)
     park_list.staff = actor
     return park_list
 
@@ -32,14 +32,14 @@ def notice():
 
 
 def test_the_list_says_totals_are_computed_before_rounding(client):
-    park_list, _actor = f.published_list(KEYS)
+    park_list, _actor = rounds.published_list(KEYS)
     html = client.get(f"/lists/{park_list.pk}/").content.decode()
     assert "总分由未经四舍五入的各维度得分计算后再保留两位小数" in html
 
 
 def test_the_issuing_body_is_stamped_at_publication_and_kept(client, settings):
     settings.SITE_SPONSOR = "工业和信息化部火炬高技术产业开发中心"
-    ended, actor = f.list_on_notice(KEYS, days_ago=8)
+    ended, actor = rounds.list_on_notice(KEYS, days_ago=8)
     content_before = canonical_json(list_content(ended))
     published = list_publish(actor=actor, park_list=ended)
     assert published.issuer == "工业和信息化部火炬高技术产业开发中心"

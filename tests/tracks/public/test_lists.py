@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.http import http_date
 
 from tests import factories as f
+from tests import rounds
 from tests.tracks.public.test_home import make_published_list
 from tracks.models import ListStatus, ParkList
 from tracks.public.breakdown import list_breakdown
@@ -107,7 +108,7 @@ def test_breakdown_on_the_page_reads_like_the_article(client):
 
 
 def test_list_page_shows_the_ranked_table_with_four_criteria_and_hashes(client):
-    park_list, _actor = f.published_list(["440000-03", "320000-01", "110000-01"])
+    park_list, _actor = rounds.published_list(["440000-03", "320000-01", "110000-01"])
 
     html = page(client, park_list)
 
@@ -128,7 +129,7 @@ def test_list_page_shows_the_ranked_table_with_four_criteria_and_hashes(client):
 
 
 def test_list_page_is_english_under_en_with_chinese_data_marked(client):
-    park_list, _actor = f.published_list(["440000-03", "320000-01"])
+    park_list, _actor = rounds.published_list(["440000-03", "320000-01"])
     html = page(client, park_list, "/en")
     assert '<html lang="en">' in html
     assert f'<span lang="zh-hans">{park_list.title}</span>' in html
@@ -136,7 +137,7 @@ def test_list_page_is_english_under_en_with_chinese_data_marked(client):
 
 
 def test_a_notice_list_invites_objections_and_shows_no_hashes_yet(client):
-    park_list, _actor = f.list_on_notice(["440000-03", "320000-01"], days_ago=1)
+    park_list, _actor = rounds.list_on_notice(["440000-03", "320000-01"], days_ago=1)
 
     html = page(client, park_list)
 
@@ -146,7 +147,7 @@ def test_a_notice_list_invites_objections_and_shows_no_hashes_yet(client):
 
 
 def test_a_notice_that_ended_no_longer_invites_objections(client):
-    park_list, _actor = f.list_on_notice(["440000-03", "320000-01"], days_ago=8)
+    park_list, _actor = rounds.list_on_notice(["440000-03", "320000-01"], days_ago=8)
     html = page(client, park_list)
     assert "公示期已结束" in html
     assert "/objection/" not in html
@@ -160,7 +161,7 @@ def test_drafts_are_not_public(client):
 
 
 def test_every_version_stays_readable_with_the_change_log(client):
-    old, actor = f.published_list(["440000-03", "320000-01", "110000-01", "420000-01"], top_n=3)
+    old, actor = rounds.published_list(["440000-03", "320000-01", "110000-01", "420000-01"], top_n=3)
     removed = old.entries.get(rank=1)
     new = list_correct(
         actor=actor,
@@ -197,7 +198,7 @@ def test_every_version_stays_readable_with_the_change_log(client):
 
 
 def test_list_page_carries_nothing_personal(client):
-    park_list, _actor = f.published_list(["440000-03", "320000-01"])
+    park_list, _actor = rounds.published_list(["440000-03", "320000-01"])
     client.force_login(f.staff(username="zhang.wei"))
 
     response = client.get(f"/lists/{park_list.pk}/")
@@ -213,7 +214,7 @@ def test_list_page_carries_nothing_personal(client):
 
 
 def test_conditional_get_answers_304(client):
-    park_list, _actor = f.published_list(["440000-03", "320000-01"])
+    park_list, _actor = rounds.published_list(["440000-03", "320000-01"])
 
     first = client.get(f"/lists/{park_list.pk}/")
     etag, modified = first["ETag"], first["Last-Modified"]
@@ -231,7 +232,7 @@ def test_conditional_get_answers_304(client):
 
 
 def test_cached_by_version_and_language(client):
-    park_list, _actor = f.published_list(["440000-03", "320000-01"])
+    park_list, _actor = rounds.published_list(["440000-03", "320000-01"])
     zh = client.get(f"/lists/{park_list.pk}/")
     en = client.get(f"/en/lists/{park_list.pk}/")
     assert zh["ETag"] != en["ETag"]
@@ -252,7 +253,7 @@ def test_cached_by_version_and_language(client):
     ["/lists/{pk}/", "/en/lists/{pk}/", "/lists/{pk}/download.csv", "/api/v1/lists/{pk}/"],
 )
 def test_repeat_reader_is_answered_without_the_database(client, url):
-    park_list, _actor = f.published_list(["440000-03", "320000-01"])
+    park_list, _actor = rounds.published_list(["440000-03", "320000-01"])
     url = url.format(pk=park_list.pk)
     first = client.get(url)
     assert first.status_code == 200
@@ -271,7 +272,7 @@ def test_repeat_reader_is_answered_without_the_database(client, url):
 
 @pytest.mark.parametrize("header", ["W/{etag}", '"other", {etag}', "*"])
 def test_if_none_match_compares_weakly_and_accepts_lists_and_star(client, header):
-    park_list, _actor = f.published_list(["440000-03", "320000-01"])
+    park_list, _actor = rounds.published_list(["440000-03", "320000-01"])
     etag = client.get(f"/lists/{park_list.pk}/")["ETag"]
     again = client.get(f"/lists/{park_list.pk}/", HTTP_IF_NONE_MATCH=header.format(etag=etag))
     assert again.status_code == 304 and again["ETag"] == etag
@@ -280,7 +281,7 @@ def test_if_none_match_compares_weakly_and_accepts_lists_and_star(client, header
 def test_a_state_change_is_seen_at_once_by_repeat_readers(client):
     from tracks.services.lists import list_publish
 
-    park_list, actor = f.list_on_notice(["440000-03", "320000-01"])
+    park_list, actor = rounds.list_on_notice(["440000-03", "320000-01"])
     on_notice = client.get(f"/lists/{park_list.pk}/")
     api = client.get(f"/api/v1/lists/{park_list.pk}/")
     assert on_notice.status_code == 200 and api.json()["status"] == ListStatus.NOTICE
@@ -294,7 +295,7 @@ def test_a_state_change_is_seen_at_once_by_repeat_readers(client):
 
 
 def test_an_edit_saved_by_staff_is_seen_by_the_next_reader(client):
-    park_list, _actor = f.list_on_notice(["440000-03", "320000-01"], days_ago=1)
+    park_list, _actor = rounds.list_on_notice(["440000-03", "320000-01"], days_ago=1)
     before = client.get(f"/lists/{park_list.pk}/download.csv")
     assert "2031" in before["Content-Disposition"]
 
@@ -306,7 +307,7 @@ def test_an_edit_saved_by_staff_is_seen_by_the_next_reader(client):
 
 
 def test_a_list_leaving_the_public_is_a_404_at_once(client):
-    park_list, _actor = f.list_on_notice(["440000-03", "320000-01"], days_ago=1)
+    park_list, _actor = rounds.list_on_notice(["440000-03", "320000-01"], days_ago=1)
     assert client.get(f"/lists/{park_list.pk}/").status_code == 200
     park_list.status = ListStatus.DRAFT
     park_list.save(update_fields=["status"])
@@ -343,10 +344,9 @@ def test_list_page_queries_equal_at_1x_and_10x(client):
 
 
 def test_csv_keeps_chinese_neutralises_formulas_and_keeps_numbers():
-    park_list = make_published_list(zones=["440000-03", "320000-01"], publish=False)
     Zone.objects.filter(key="440000-03").update(name="=cmd|' /C calc'!A0")
+    park_list, _actor = rounds.list_on_notice(["440000-03", "320000-01"], days_ago=1)
     park_list.entries.filter(rank=2).update(score_growth=Decimal("-1.50"))
-    ParkList.objects.filter(pk=park_list.pk).update(status=ListStatus.NOTICE)
 
     from django.test import Client
 
@@ -380,7 +380,7 @@ def test_csv_keeps_chinese_neutralises_formulas_and_keeps_numbers():
     assert rows[1][3:6] == ["广东省", "东部", "粤港澳大湾区"]
     assert rows[2][1] == "南京高新技术产业开发区"
     assert rows[2][10] == "-1.50"  # a negative number stays a number, no apostrophe
-    assert rows[2][7] == "83.50"
+    assert rows[2][7] == "87.65"  # 30% × 88.5 + 25% × 87.5 + 25% × 86.5 + 20% × 88
     assert "\r\n2," in text  # the rank is a bare number
 
 
@@ -397,14 +397,14 @@ def test_xlsx_has_numbers_as_numbers_and_text_never_as_formula(client):
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     assert sheet["A1"].value == "名次" and sheet["L1"].value == "带动性"
     assert sheet["B2"].value == '=HYPERLINK("http://x")' and sheet["B2"].data_type == "s"  # text, no prefix
-    assert sheet["A2"].value == 1 and sheet["H2"].value == pytest.approx(86.75)
+    assert sheet["A2"].value == 1 and sheet["H2"].value == pytest.approx(90.15)
     assert sheet["H2"].data_type == "n"
     about = load_workbook(io.BytesIO(response.content)).worksheets[1]
     assert [row[1].value for row in about.iter_rows()][-2:] == [park_list.sha256, park_list.sm3]
 
 
 def test_json_download_lets_anyone_check_the_hashes(client):
-    park_list, _actor = f.published_list(["440000-03", "320000-01"])
+    park_list, _actor = rounds.published_list(["440000-03", "320000-01"])
 
     document = json.loads(client.get(f"/lists/{park_list.pk}/download.json").content)
 
@@ -425,7 +425,7 @@ def test_json_download_lets_anyone_check_the_hashes(client):
 
 
 def test_downloads_answer_conditional_requests(client):
-    park_list, _actor = f.published_list(["440000-03"])
+    park_list, _actor = rounds.published_list(["440000-03"])
     first = client.get(f"/lists/{park_list.pk}/download.csv")
     assert (
         client.get(f"/lists/{park_list.pk}/download.csv", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
@@ -444,7 +444,7 @@ def titles(html):
 def test_index_lists_current_versions_and_filters(client):
     a = make_published_list(year=2031, zones=["440000-03", "420000-01"], title="甲榜")
     b = make_published_list(year=2032, zones=["110000-01"], title="乙榜")
-    c, _actor = f.list_on_notice(["510000-01", "210000-01"], year=2033)
+    c, _actor = rounds.list_on_notice(["510000-01", "210000-01"], year=2033)
     ParkList.objects.filter(pk=c.pk).update(title="丙榜")
     make_published_list(year=2034, zones=["310000-01"], title="丁榜草稿", publish=False)
 
@@ -462,7 +462,7 @@ def test_index_lists_current_versions_and_filters(client):
 
 
 def test_index_shows_superseded_versions_only_when_asked(client):
-    old, actor = f.published_list(["440000-03", "320000-01"])
+    old, actor = rounds.published_list(["440000-03", "320000-01"])
     list_correct(actor=actor, park_list=old, note="更正")
     current = titles(client.get("/lists/").content.decode())
     history = titles(client.get("/lists/?status=superseded").content.decode())

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests import factories as f
+from tests import rounds
 from tracks.models import Objection
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def _clear_cache():
 
 @pytest.fixture
 def notice():
-    park_list, actor = f.list_on_notice(KEYS, days_ago=1)
+    park_list, actor = rounds.list_on_notice(KEYS, days_ago=1)
     park_list.staff = actor
     return park_list
 

@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from tests import factories as f
+from tests import rounds
 from tracks.models import ObjectionStatus
 from tracks.public.captcha import SESSION_KEY
 from tracks.services.lists import objection_file, objection_resolve
@@ -25,7 +25,7 @@ def _clear_cache():
 
 @pytest.fixture
 def notice():
-    park_list, actor = f.list_on_notice(KEYS, days_ago=1)
+    park_list, actor = rounds.list_on_notice(KEYS, days_ago=1)
     park_list.staff = actor
     return park_list
 

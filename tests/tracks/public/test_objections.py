@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests import factories as f
+from tests import rounds
 from tracks.models import Objection
 from tracks.public.captcha import SESSION_KEY
 
@@ -24,7 +24,7 @@ def _clear_cache():
 
 @pytest.fixture
 def notice():
-    park_list, _actor = f.list_on_notice(KEYS, days_ago=1)
+    park_list, _actor = rounds.list_on_notice(KEYS, days_ago=1)
     return park_list
 
 
@@ -127,8 +127,8 @@ def test_rate_limited_per_address(client, notice):
 
 
 def test_no_objection_outside_the_notice(client):
-    ended, _actor = f.list_on_notice(KEYS, days_ago=8, year=2032)
-    published, _actor = f.published_list(KEYS, year=2033)
+    ended, _actor = rounds.list_on_notice(KEYS, days_ago=8, year=2032)
+    published, _actor = rounds.published_list(KEYS, year=2033)
     for park_list in (ended, published):
         assert client.get(f"/lists/{park_list.pk}/objection/").status_code == 410
         assert client.post(f"/lists/{park_list.pk}/objection/", {}).status_code == 410

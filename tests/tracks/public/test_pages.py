@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests import factories as f
+from tests import rounds
 from tests.tracks.public.test_home import make_published_list
 from tracks.models import (
     Announcement,
@@ -64,9 +65,6 @@ def test_track_page_shows_zones_across_years_and_the_library(client):
     first = make_published_list(year=2031, zones=["440000-03", "320000-01"])
     track = first.track
     make_published_list(year=2032, zones=["110000-01"])
-    LibraryEntry.objects.create(
-        zone=f.zone("440000-03"), track=track, entered_cycle=first.cycle, status=LibraryStatus.KEY
-    )
     TrackAlias.objects.create(track=track, name="仿人机器人2031")
 
     html = html_of(client, f"/tracks/{track.pk}/")
@@ -90,13 +88,12 @@ def test_merged_tracks_redirect_and_proposed_ones_are_not_public(client):
 
 def test_zone_page_shows_its_tracks_status_public_summary_and_lists(client):
     park_list = make_published_list(zones=["440000-03"])
-    nomination = Nomination.objects.get(zone__key="440000-03")
-    LibraryEntry.objects.create(zone=nomination.zone, track=nomination.track, entered_cycle=nomination.cycle)
+    nomination = Nomination.objects.get(zone__key="440000-03")  # accepted, so in the library; listed, so key
 
     html = html_of(client, "/zones/440000-03/")
 
     assert "中山火炬高技术产业开发区" in html and "粤港澳大湾区" in html and "东部" in html
-    assert nomination.track.name in html and '<span class="badge badge-cultivating">培育中</span>' in html
+    assert nomination.track.name in html and '<span class="badge badge-key">重点</span>' in html
     assert "培育路径：新兴产业拓展" in html and "培育模式：应用场景牵引" in html
     assert nomination.public_summary in html
     assert park_list.title in html
@@ -240,7 +237,7 @@ def test_privacy_notice(client):
 
 
 def test_a_province_sees_its_scores_and_anonymised_comments_after_publication(client):
-    park_list, _actor = f.list_on_notice(["440000-03", "320000-01", "440000-01"], top_n=2)
+    park_list, _actor = rounds.list_on_notice(["440000-03", "320000-01", "440000-01"], top_n=2)
     official = f.official("440000", username="gd")
     client.force_login(official)
 
@@ -270,7 +267,7 @@ def test_results_page_needs_a_provincial_official(client):
 
 
 def test_results_follow_the_current_version(client):
-    old, actor = f.published_list(["440000-03", "320000-01", "440000-01"], top_n=2)
+    old, actor = rounds.published_list(["440000-03", "320000-01", "440000-01"], top_n=2)
     first = old.entries.get(rank=1)
     new = list_correct(actor=actor, park_list=old, note="更正", exclude_nominations=[first.nomination_id])
     client.force_login(f.official("440000"))
@@ -302,7 +299,7 @@ PAGES = [
 
 @pytest.mark.parametrize("url", [*PAGES, "LIST", "TRACK", "OBJECTION"])
 def test_no_inline_script_style_or_handler(client, url):
-    park_list, _actor = f.list_on_notice(["440000-03", "320000-01"], days_ago=1)
+    park_list, _actor = rounds.list_on_notice(["440000-03", "320000-01"], days_ago=1)
     url = {
         "LIST": f"/lists/{park_list.pk}/",
         "TRACK": f"/tracks/{park_list.track_id}/",

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from tests import factories as f
+from tests import rounds
 from tracks.models import LibraryEntry, LibraryStatus, ListStatus, MonitoringReport
 from tracks.services.library import (
     is_declining,
@@ -85,12 +86,14 @@ def test_key_only_for_a_pair_on_a_published_list_and_only_staff_decide(entry):
 
 
 def test_publishing_makes_listed_pairs_key_and_a_correction_takes_it_back():
-    park_list, actor = f.list_on_notice(["440000-03", "320000-01", "110000-01"], top_n=2)
+    park_list, actor = rounds.list_on_notice(["440000-03", "320000-01", "110000-01"], top_n=2)
     track = park_list.track
+    # Formal review's acceptance entered each pair in the library, cultivating until a list is published.
     entries = {
-        key: LibraryEntry.objects.create(zone=f.zone(key), track=track, entered_cycle=park_list.cycle)
+        key: LibraryEntry.objects.get(zone__key=key, track=track)
         for key in ("440000-03", "320000-01", "110000-01")
     }
+    assert {entry.status for entry in entries.values()} == {LibraryStatus.CULTIVATING}
     from tracks.services.lists import list_publish
 
     published = list_publish(actor=actor, park_list=park_list)

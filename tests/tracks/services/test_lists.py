@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from tests import factories as f
+from tests import rounds
 from tracks.models import (
     LibraryEntry,
     LibraryStatus,
@@ -36,7 +37,7 @@ PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"
 
 def snapshot_for(zone_keys=KEYS, **kwargs):
     actor = f.staff()
-    cycle, track, nominations = f.scored_cycle(zone_keys, **kwargs)
+    cycle, track, nominations = rounds.scored_cycle(zone_keys, **kwargs)
     return ranking_compute(cycle=cycle, actor=actor), track, nominations, actor
 
 
@@ -109,7 +110,7 @@ def test_only_staff_build_lists():
 
 
 def test_a_second_build_while_one_is_on_notice_is_refused():
-    park_list, actor = f.list_on_notice(KEYS[:3], days_ago=1)
+    park_list, actor = rounds.list_on_notice(KEYS[:3], days_ago=1)
     with pytest.raises(ValidationError) as error:
         services.list_build(
             actor=actor, snapshot=park_list.ranking, field=park_list.field, track=park_list.track, top_n=2
@@ -148,7 +149,7 @@ def file_objection(park_list, **kwargs):
 
 
 def test_an_objection_gets_a_receipt_and_is_audited_without_an_actor():
-    park_list, _actor = f.list_on_notice(KEYS[:3], days_ago=1)
+    park_list, _actor = rounds.list_on_notice(KEYS[:3], days_ago=1)
     entry = park_list.entries.get(rank=2)
 
     objection = file_objection(park_list, entry=entry, evidence=SimpleUploadedFile("证明.pdf", PDF))
@@ -171,7 +172,7 @@ def test_an_objection_gets_a_receipt_and_is_audited_without_an_actor():
     ],
 )
 def test_evidence_is_checked_by_its_bytes_and_size(content, code):
-    park_list, _actor = f.list_on_notice(KEYS[:3], days_ago=1)
+    park_list, _actor = rounds.list_on_notice(KEYS[:3], days_ago=1)
     with pytest.raises(ValidationError) as error:
         file_objection(park_list, evidence=SimpleUploadedFile("证明.pdf", content))
     assert error.value.code == code
@@ -180,14 +181,14 @@ def test_evidence_is_checked_by_its_bytes_and_size(content, code):
 
 @pytest.mark.parametrize("days_ago", [8, -1])
 def test_objections_only_during_the_notice_period(days_ago):
-    park_list, _actor = f.list_on_notice(KEYS[:3], days_ago=days_ago)
+    park_list, _actor = rounds.list_on_notice(KEYS[:3], days_ago=days_ago)
     with pytest.raises(ValidationError) as error:
         file_objection(park_list)
     assert error.value.code == "notice_closed"
 
 
 def test_resolving_needs_staff_a_decision_and_reasons():
-    park_list, actor = f.list_on_notice(KEYS[:3], days_ago=1)
+    park_list, actor = rounds.list_on_notice(KEYS[:3], days_ago=1)
     objection = file_objection(park_list)
 
     with pytest.raises(PermissionDenied):
@@ -208,7 +209,7 @@ def test_resolving_needs_staff_a_decision_and_reasons():
 
 
 def test_publish_refuses_during_notice_and_with_pending_objections():
-    park_list, actor = f.list_on_notice(KEYS[:3], days_ago=1)
+    park_list, actor = rounds.list_on_notice(KEYS[:3], days_ago=1)
     with pytest.raises(ValidationError) as error:
         services.list_publish(actor=actor, park_list=park_list)
     assert error.value.code == "notice_running"
@@ -225,11 +226,10 @@ def test_publish_refuses_during_notice_and_with_pending_objections():
 
 
 def test_publish_stamps_hashes_inputs_and_marks_nominations_and_library():
-    park_list, actor = f.list_on_notice(KEYS, top_n=3)
+    park_list, actor = rounds.list_on_notice(KEYS, top_n=3)
     entries = list(park_list.entries.values_list("nomination_id", flat=True))
-    LibraryEntry.objects.create(
-        zone=f.zone("440000-03"), track=park_list.track, entered_cycle=park_list.cycle
-    )
+    # formal review's acceptance entered the pair in the library
+    assert LibraryEntry.objects.get(zone__key="440000-03").status == LibraryStatus.CULTIVATING
 
     published = services.list_publish(actor=actor, park_list=park_list)
 
@@ -260,7 +260,7 @@ def after_notice(park_list) -> datetime.datetime:
 
 
 def test_correction_that_adds_an_entry_goes_on_notice_and_supersedes_the_old_when_published():
-    old, actor = f.published_list(KEYS, top_n=3)
+    old, actor = rounds.published_list(KEYS, top_n=3)
     removed = old.entries.get(rank=2)
 
     new = services.list_correct(
@@ -303,7 +303,7 @@ def test_correction_that_adds_an_entry_goes_on_notice_and_supersedes_the_old_whe
 
 
 def test_correction_that_only_removes_is_published_at_once_and_supersedes_the_old():
-    old, actor = f.published_list(KEYS[:3])
+    old, actor = rounds.published_list(KEYS[:3])
     removed = old.entries.get(rank=2)
 
     new = services.list_correct(
@@ -345,7 +345,7 @@ def rescore(actor, nomination, value):
 
 
 def test_correction_from_a_recomputed_ranking_after_a_score_change():
-    old, actor = f.published_list(KEYS, top_n=3)
+    old, actor = rounds.published_list(KEYS, top_n=3)
     fifth = Nomination.objects.get(cycle=old.cycle, zone__key="510000-01")
     rescore(actor, fifth, "99")
     snapshot = ranking_compute(cycle=old.cycle, actor=actor)
@@ -369,7 +369,7 @@ def test_correction_from_a_recomputed_ranking_after_a_score_change():
 
 @pytest.mark.parametrize("note", ["", "   "])
 def test_correction_needs_a_note_and_a_current_published_list(note):
-    old, actor = f.published_list(KEYS[:3])
+    old, actor = rounds.published_list(KEYS[:3])
     with pytest.raises(ValidationError):
         services.list_correct(actor=actor, park_list=old, note=note)
     services.list_correct(actor=actor, park_list=old, note="更正")
@@ -383,7 +383,7 @@ def test_correction_needs_a_note_and_a_current_published_list(note):
 
 
 def test_verify_passes_then_lists_each_changed_score():
-    park_list, _actor = f.published_list(KEYS[:3])
+    park_list, _actor = rounds.published_list(KEYS[:3])
     assert services.list_verify(park_list).ok
 
     nomination = park_list.entries.get(rank=1).nomination
@@ -399,7 +399,7 @@ def test_verify_passes_then_lists_each_changed_score():
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="the trigger refuses the change itself")
 def test_verify_catches_an_entry_changed_below_the_orm():
-    park_list, _actor = f.published_list(KEYS[:3])
+    park_list, _actor = rounds.published_list(KEYS[:3])
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE tracks_listentry SET total = 99.99 WHERE park_list_id = %s AND rank = 1", [park_list.pk]
@@ -412,7 +412,7 @@ def test_verify_catches_an_entry_changed_below_the_orm():
 
 
 def test_a_renamed_zone_is_a_warning_not_a_failure():
-    park_list, _actor = f.published_list(KEYS[:3])
+    park_list, _actor = rounds.published_list(KEYS[:3])
     Zone.objects.filter(key="440000-03").update(name="中山火炬高技术产业开发区（更名）")
 
     result = services.list_verify(park_list)
@@ -522,7 +522,7 @@ def test_changing_a_drafts_cutoff_in_the_admin_rebuilds_its_entries(client):
 
 
 def test_publish_refuses_entries_that_do_not_follow_the_lists_rule():
-    park_list, actor = f.list_on_notice(KEYS, top_n=3)
+    park_list, actor = rounds.list_on_notice(KEYS, top_n=3)
     ParkList.objects.filter(pk=park_list.pk).update(cutoff_top_n=2)  # the rule changed, the entries did not
     park_list.refresh_from_db()
     with pytest.raises(ValidationError) as error:

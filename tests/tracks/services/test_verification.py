@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests import factories as f
+from tests import rounds
 from tracks.models import ListStatus, ParkList, Score
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def verify(*args) -> str:
 
 
 def test_verify_list_passes_then_fails_after_a_score_changes_behind_the_services():
-    park_list, _actor = f.published_list(KEYS)
+    park_list, _actor = rounds.published_list(KEYS)
 
     output = verify(str(park_list.pk))
     assert "✓ 校验值（SHA-256、SM3）与榜单条目" in output
@@ -50,7 +50,7 @@ def test_verify_list_passes_then_fails_after_a_score_changes_behind_the_services
 
 
 def test_verify_list_all_and_unknown_ids():
-    park_list, _actor = f.published_list(KEYS)
+    park_list, _actor = rounds.published_list(KEYS)
     assert f"榜单 #{park_list.pk}" in verify("--all")
     with pytest.raises(CommandError, match="没有编号为 999999 的榜单"):
         verify("999999")
@@ -59,7 +59,7 @@ def test_verify_list_all_and_unknown_ids():
 
 
 def test_verify_list_refuses_a_list_on_notice():
-    park_list, _actor = f.list_on_notice(KEYS, days_ago=1)
+    park_list, _actor = rounds.list_on_notice(KEYS, days_ago=1)
     with pytest.raises(CommandError):
         verify(str(park_list.pk))
 
@@ -75,7 +75,7 @@ def test_seed_demos_published_list_verifies():
 
 
 def test_a_failure_exits_with_status_1():
-    park_list, _actor = f.published_list(KEYS)
+    park_list, _actor = rounds.published_list(KEYS)
     Score.objects.filter(assignment__nomination__cycle=park_list.cycle).update(value=Decimal("1"))
     with pytest.raises(CommandError) as error:
         verify(str(park_list.pk))
